@@ -1,0 +1,67 @@
+# MedCLIP search: one command per intent. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# DJL's PyTorch engine must never contact an outside address (it does at start-up without these).
+export DJL_OFFLINE := true
+export OPT_OUT_TRACKING := true
+
+MVN ?= mvn -B -ntp
+RUN_DIR := .run
+
+.PHONY: help setup setup-system setup-frontend  db-start db-stop db-status db-psql db-reset \
+        build run stop test test-java test-frontend format lint clean
+
+help: ## List every target
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+
+setup: setup-system setup-frontend ## Install everything missing: apt packages, pgvector, npm packages (Maven fetches its own)
+
+setup-system: ## apt packages (PostgreSQL 15, server headers, Chromium) and pgvector 0.8.0 from source
+	@scripts/setup-system
+
+setup-frontend: ## npm ci against the committed lockfile (skipped when node_modules matches it)
+	@frontend/scripts/npm-ci-if-needed
+
+db-start: ## Start the project's PostgreSQL (port 55432) and create its databases
+	@db/local-postgres start
+
+db-stop: ## Stop the project's PostgreSQL
+	@db/local-postgres stop
+
+db-status: ## Is the project's PostgreSQL running?
+	@db/local-postgres status
+
+db-psql: ## psql into the app database
+	@db/local-postgres psql
+
+db-reset: ## Delete the project's database cluster and start a fresh one
+	@db/local-postgres reset
+
+build: setup-frontend ## Build all modules and the SPA (no tests)
+	@$(MVN) -q -DskipTests -Dspotless.check.skip=true install
+
+run: setup db-start build ## The main job: set up, start the database, build, serve the app at http://localhost:8080
+	@scripts/run-backend
+
+stop: ## Stop what `make run` started (the backend and the database)
+	@scripts/run-backend --stop
+	@db/local-postgres stop
+
+test: setup db-start ## Every test: Java unit + integration (real PostgreSQL), frontend tests, formatting
+	@db/local-postgres recreate-test-db
+	@$(MAKE) --no-print-directory test-java test-frontend
+
+test-java: ## Java tests of every module and the Spotless format check (needs db-start)
+	@$(MVN) verify
+
+test-frontend: ## Frontend lint (ESLint, Prettier) and Vitest tests
+	@cd frontend && npm run --silent lint && npm run --silent test
+
+format: ## Format Java (google-java-format) and TypeScript (Prettier)
+	@$(MVN) -q spotless:apply
+	@cd frontend && npx prettier --write . >/dev/null
+
+clean: ## Remove build outputs (keeps the database)
+	@$(MVN) -q clean
+	@rm -rf frontend/dist $(RUN_DIR)
