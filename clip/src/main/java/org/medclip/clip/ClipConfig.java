@@ -151,6 +151,23 @@ public record ClipConfig(
         2.6592);
   }
 
+  /**
+   * The demo model this project trains on a 2-core CPU: 64x64 images in 8x8 patches, 4 layers of
+   * width 192 per tower, 32-token context, 192-d embeddings. The vocabulary comes from the
+   * tokenizer built from the captions ({@code [PAD]} = 0, start and end tokens the two highest ids,
+   * as TokenizerBuilder writes them).
+   *
+   * @param vocabSize size of the tokenizer's vocabulary, special tokens included
+   */
+  public static ClipConfig demo(int vocabSize) {
+    return new ClipConfig(
+        new TextConfig(
+            vocabSize, 192, 768, 4, 4, 32, "quick_gelu", 1e-5, vocabSize - 2, vocabSize - 1, 0),
+        new VisionConfig(192, 768, 4, 4, 64, 8, 3, "quick_gelu", 1e-5),
+        192,
+        2.6592);
+  }
+
   /** A tiny model for tests: 2 layers per tower, 32x32 images in 8x8 patches. */
   public static ClipConfig tiny() {
     return new ClipConfig(
