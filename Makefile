@@ -9,8 +9,8 @@ export OPT_OUT_TRACKING := true
 MVN ?= mvn -B -ntp
 RUN_DIR := .run
 
-.PHONY: help setup setup-system setup-frontend  db-start db-stop db-status db-psql db-reset \
-        build run stop test test-java test-frontend format lint clean
+.PHONY: help setup setup-system setup-frontend db-start db-stop db-status db-psql db-reset \
+        build run stop test test-java test-frontend bench-model format clean
 
 help: ## List every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -57,6 +57,12 @@ test-java: ## Java tests of every module and the Spotless format check (needs db
 
 test-frontend: ## Frontend lint (ESLint, Prettier) and Vitest tests
 	@cd frontend && npm run --silent lint && npm run --silent test
+
+bench-model: ## Model benchmarks (ONNX Runtime images/s and text latency, DJL step time) -> stdout
+	@$(MVN) -q -pl clip install -DskipTests -Dspotless.check.skip=true
+	@MAVEN_OPTS="-Xmx10g" $(MVN) -q -pl training test-compile exec:java -Dspotless.check.skip=true \
+	  -Dexec.classpathScope=test -Dexec.mainClass=org.medclip.training.bench.ClipBench \
+	  -Dexec.args="$(BENCH_ARGS)"
 
 format: ## Format Java (google-java-format) and TypeScript (Prettier)
 	@$(MVN) -q spotless:apply
