@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.medclip.clip.ClipConfig;
+import org.medclip.training.model.HfKeyMap;
 import org.medclip.training.weights.StateDict;
 
 /**
- * The Hugging Face {@code CLIPModel} state-dict keys and shapes implied by a {@link ClipConfig}:
- * the one table that import, export and the ONNX exporter check weights against.
+ * The Hugging Face {@code CLIPModel} state-dict keys and shapes implied by a {@link ClipConfig}, as
+ * import, export and the ONNX exporter check weights against them. The table itself is {@link
+ * HfKeyMap} (which the DJL model is built from); this class adds the checks.
  *
  * <p>Layouts are PyTorch's: Linear weight [out, in], Conv2d weight [out, in, kh, kw], Embedding
  * [rows, dim], LayerNorm weight/bias [dim], {@code logit_scale} a scalar (shape []).
@@ -38,35 +40,9 @@ public final class HfKeys {
    */
   public static Map<String, long[]> expectedShapes(ClipConfig config) {
     Map<String, long[]> m = new LinkedHashMap<>();
-    ClipConfig.TextConfig t = config.text();
-    ClipConfig.VisionConfig v = config.vision();
-    long d = config.projectionDim();
-
-    m.put("logit_scale", new long[0]);
-
-    m.put("text_model.embeddings.token_embedding.weight", shape(t.vocabSize(), t.hiddenSize()));
-    m.put(
-        "text_model.embeddings.position_embedding.weight", shape(t.maxPositions(), t.hiddenSize()));
-    for (int i = 0; i < t.numLayers(); i++) {
-      encoderLayer(m, "text_model.encoder.layers." + i + ".", t.hiddenSize(), t.intermediateSize());
+    for (HfKeyMap.Entry entry : HfKeyMap.entries(config)) {
+      m.put(entry.key(), entry.shape());
     }
-    layerNorm(m, "text_model.final_layer_norm.", t.hiddenSize());
-
-    long e = v.hiddenSize();
-    m.put("vision_model.embeddings.class_embedding", shape(e));
-    m.put(
-        "vision_model.embeddings.patch_embedding.weight",
-        shape(e, v.numChannels(), v.patchSize(), v.patchSize()));
-    m.put("vision_model.embeddings.position_embedding.weight", shape(v.numPositions(), e));
-    layerNorm(m, "vision_model.pre_layrnorm.", e);
-    for (int i = 0; i < v.numLayers(); i++) {
-      encoderLayer(
-          m, "vision_model.encoder.layers." + i + ".", v.hiddenSize(), v.intermediateSize());
-    }
-    layerNorm(m, "vision_model.post_layernorm.", e);
-
-    m.put("visual_projection.weight", shape(d, e));
-    m.put("text_projection.weight", shape(d, t.hiddenSize()));
     return Collections.unmodifiableMap(m);
   }
 
@@ -140,27 +116,5 @@ public final class HfKeys {
       n *= x;
     }
     return n;
-  }
-
-  private static void encoderLayer(Map<String, long[]> m, String p, long hidden, long mlp) {
-    for (String proj : new String[] {"k_proj", "v_proj", "q_proj", "out_proj"}) {
-      m.put(p + "self_attn." + proj + ".weight", shape(hidden, hidden));
-      m.put(p + "self_attn." + proj + ".bias", shape(hidden));
-    }
-    layerNorm(m, p + "layer_norm1.", hidden);
-    m.put(p + "mlp.fc1.weight", shape(mlp, hidden));
-    m.put(p + "mlp.fc1.bias", shape(mlp));
-    m.put(p + "mlp.fc2.weight", shape(hidden, mlp));
-    m.put(p + "mlp.fc2.bias", shape(hidden));
-    layerNorm(m, p + "layer_norm2.", hidden);
-  }
-
-  private static void layerNorm(Map<String, long[]> m, String p, long dim) {
-    m.put(p + "weight", shape(dim));
-    m.put(p + "bias", shape(dim));
-  }
-
-  private static long[] shape(long... dims) {
-    return dims;
   }
 }

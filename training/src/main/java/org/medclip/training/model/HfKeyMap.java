@@ -87,6 +87,10 @@ public final class HfKeyMap {
     ClipConfig.VisionConfig v = config.vision();
     int proj = config.projectionDim();
 
+    // PyTorch's named_parameters() order: CLIPModel's own logit_scale first, then its children in
+    // declaration order (text_model, vision_model, visual_projection, text_projection).
+    out.add(new Entry("logit_scale", new long[0], Kind.LOGIT_SCALE, config.logitScaleInit()));
+
     // Text tower.
     out.add(
         new Entry(
@@ -147,7 +151,6 @@ public final class HfKeyMap {
             shape(proj, t.hiddenSize()),
             Kind.LINEAR_WEIGHT,
             Math.pow(t.hiddenSize(), -0.5)));
-    out.add(new Entry("logit_scale", new long[0], Kind.LOGIT_SCALE, config.logitScaleInit()));
     return Collections.unmodifiableList(out);
   }
 
@@ -176,7 +179,8 @@ public final class HfKeyMap {
     double inProjStd = Math.pow(e, -0.5) * Math.pow(2.0 * layers, -0.5);
     double outProjStd = Math.pow(e, -0.5);
     double fc1Std = Math.pow(2.0 * e, -0.5);
-    for (String p : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
+    // CLIPAttention declares k, v, q, out (in that order).
+    for (String p : new String[] {"k_proj", "v_proj", "q_proj", "out_proj"}) {
       double std = p.equals("out_proj") ? outProjStd : inProjStd;
       String k = prefix + "self_attn." + p;
       out.add(new Entry(k + ".weight", shape(e, e), Kind.LINEAR_WEIGHT, std));
