@@ -23,4 +23,12 @@ public class ApiException extends RuntimeException {
   public static ApiException notFound(String message) {
     return new ApiException(404, message);
   }
+
+  public static ApiException conflict(String message) {
+    return new ApiException(409, message);
+  }
+
+  public static ApiException unavailable(String message) {
+    return new ApiException(503, message);
+  }
 }
