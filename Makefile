@@ -10,7 +10,7 @@ MVN ?= mvn -B -ntp
 RUN_DIR := .run
 
 .PHONY: help setup setup-system setup-frontend db-start db-stop db-status db-psql db-reset \
-        build run stop test test-java test-frontend bench-model format clean
+        build run stop test test-java test-frontend bench-model bench-preprocess format clean
 
 help: ## List every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -63,6 +63,10 @@ bench-model: ## Model benchmarks (ONNX Runtime images/s and text latency, DJL st
 	@MAVEN_OPTS="-Xmx10g" $(MVN) -q -pl training test-compile exec:java -Dspotless.check.skip=true \
 	  -Dexec.classpathScope=test -Dexec.mainClass=org.medclip.training.bench.ClipBench \
 	  -Dexec.args="$(BENCH_ARGS)"
+
+bench-preprocess: ## Preprocessing benchmark: 512x512 PNG decode + CLIP preprocess, 1 vs 2 threads
+	@$(MVN) -q -pl clip test-compile -Dspotless.check.skip=true
+	@java -cp clip/target/classes:clip/target/test-classes org.medclip.clip.image.PreprocessBench 9 60
 
 format: ## Format Java (google-java-format) and TypeScript (Prettier)
 	@$(MVN) -q spotless:apply

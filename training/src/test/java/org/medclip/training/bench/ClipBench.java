@@ -117,7 +117,7 @@ public final class ClipBench {
       }
       System.out.printf(
           Locale.ROOT,
-          "| %s | %.1f M | %.1f | %.1f | %.1f | %.2f | %.2f | %.0f (%d) |%n",
+          "| %s | %.2f M | %.1f | %.1f | %.1f | %.2f | %.2f | %.0f (%d) |%n",
           name,
           params / 1e6,
           throughput[0],
