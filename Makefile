@@ -55,8 +55,9 @@ test: setup db-start ## Every test: Java unit + integration (real PostgreSQL), f
 test-java: ## Java tests of every module and the Spotless format check (needs db-start)
 	@$(MVN) verify
 
-test-frontend: ## Frontend lint (ESLint, Prettier) and Vitest tests
+test-frontend: ## Frontend lint (ESLint, Prettier), Vitest tests, and the typed API client is current
 	@cd frontend && npm run --silent lint && npm run --silent test
+	@cd frontend && npm run --silent api:check
 
 bench-model: ## Model benchmarks (ONNX Runtime images/s and text latency, DJL step time) -> stdout
 	@$(MVN) -q -pl clip install -DskipTests -Dspotless.check.skip=true

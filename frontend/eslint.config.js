@@ -4,7 +4,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist", "node_modules", "coverage"] },
+  { ignores: ["dist", "node_modules", "coverage", "target", "src/lib/api-schema.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,5 +19,10 @@ export default tseslint.config(
   {
     files: ["scripts/**/*.js", "*.config.{js,ts}"],
     languageOptions: { globals: globals.node },
+  },
+  {
+    // Node code that also passes functions to run in the browser page.
+    files: ["e2e/**/*.js"],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError, getJson } from "./api-client";
+import { ApiError, getJson, postForm, toQueryString } from "./api-client";
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -28,5 +28,35 @@ describe("getJson", () => {
     const error = (await getJson("/api/x").catch((e: unknown) => e)) as ApiError;
     expect(error.status).toBe(0);
     expect(error.message).toContain("could not be reached");
+  });
+});
+
+describe("toQueryString", () => {
+  it("leaves out undefined and null values and keeps zero and false", () => {
+    expect(
+      toQueryString({ q: "a b&c", mode: undefined, split: null, offset: 0, hasCaption: false }),
+    ).toBe("?q=a+b%26c&offset=0&hasCaption=false");
+    expect(toQueryString({})).toBe("");
+  });
+});
+
+describe("postForm", () => {
+  it("POSTs the form and reports a refused upload with the server's detail", async () => {
+    const fetchMock = vi.fn().mockResolvedValue(
+      new Response(
+        JSON.stringify({ status: 413, detail: "The uploaded file is larger than 10 MB." }),
+        {
+          status: 413,
+          headers: { "Content-Type": "application/problem+json" },
+        },
+      ),
+    );
+    vi.stubGlobal("fetch", fetchMock);
+    const form = new FormData();
+    form.set("mode", "image");
+    const error = (await postForm("/api/search/image", form).catch((e: unknown) => e)) as ApiError;
+    expect(fetchMock.mock.calls[0][1]).toMatchObject({ method: "POST", body: form });
+    expect(error.status).toBe(413);
+    expect(error.message).toBe("The uploaded file is larger than 10 MB.");
   });
 });

@@ -1,21 +1,8 @@
+import type { components } from "../../../lib/api-schema";
 import { getJson } from "../../../lib/api-client";
 
 /** GET /api/status: what the backend knows about its database, active model and corpus. */
-export interface SystemStatus {
-  database: {
-    status: "up" | "down";
-    version: string | null;
-    pgvector: string | null;
-    detail: string | null;
-  };
-  model: {
-    status: "active" | "none";
-    id: number | null;
-    name: string | null;
-    dimension: number | null;
-  };
-  corpus: { images: number | null };
-}
+export type SystemStatus = components["schemas"]["StatusResponse"];
 
 export function getStatus(signal?: AbortSignal): Promise<SystemStatus> {
   return getJson<SystemStatus>("/api/status", { signal });

@@ -5,8 +5,8 @@ import { ApiError } from "../../../lib/api-client";
 import type { SystemStatus } from "../api/get-status";
 
 const ready: SystemStatus = {
-  database: { status: "up", version: "15.18", pgvector: "0.8.0", detail: null },
-  model: { status: "none", id: null, name: null, dimension: null },
+  database: { status: "up", version: "15.18", pgvector: "0.8.0" },
+  model: { status: "none" }, // the API sends null for the absent fields
   corpus: { images: 0 },
 };
 

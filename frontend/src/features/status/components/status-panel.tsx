@@ -47,11 +47,16 @@ export function StatusPanel({ load = getStatus }: { load?: typeof getStatus }) {
       </section>
     );
   }
-  const { database, model, corpus } = state.status;
+  const { database = {}, model = {}, corpus = {} } = state.status;
+  const ready = database.status === "up" && model.status === "active" && (corpus.images ?? 0) > 0;
   return (
     <section aria-label="System status" className="panel">
-      <h2>Search is not ready yet</h2>
-      <p>No images have been searched so far. This is what the service reports:</p>
+      <h2>{ready ? "Search service" : "Search is not ready yet"}</h2>
+      <p>
+        {ready
+          ? "Ready to search. This is what the service reports:"
+          : "Searches need a database, an active model and an ingested corpus. This is what the service reports:"}
+      </p>
       <dl className="status-list">
         <dt>Database</dt>
         <dd data-testid="database-status">
