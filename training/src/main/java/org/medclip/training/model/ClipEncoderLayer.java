@@ -99,7 +99,8 @@ final class ClipEncoderLayer extends AbstractBlock {
     NDArray q = heads(Nd.linear(h, v(ps, qw, h, training), v(ps, qb, h, training)), b, seq);
     NDArray k = heads(Nd.linear(h, v(ps, kw, h, training), v(ps, kb, h, training)), b, seq);
     NDArray val = heads(Nd.linear(h, v(ps, vw, h, training), v(ps, vb, h, training)), b, seq);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul((float) Math.pow(headDim, -0.5));
+    NDArray scores =
+        Nd.mulScalar(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.pow(headDim, -0.5));
     if (mask != null) {
       scores = scores.add(mask);
     }
@@ -117,7 +118,7 @@ final class ClipEncoderLayer extends AbstractBlock {
   private NDArray activation(NDArray x) {
     if (quickGelu) {
       // QuickGELU(x) = x * sigmoid(1.702 x)
-      return x.mul(Activation.sigmoid(x.mul(1.702f)));
+      return x.mul(Activation.sigmoid(Nd.mulScalar(x, 1.702f)));
     }
     return Activation.gelu(x); // exact erf GELU
   }

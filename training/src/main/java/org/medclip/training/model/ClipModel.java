@@ -198,7 +198,8 @@ public final class ClipModel implements AutoCloseable {
     return GradMode.off(
         () -> {
           try (NDManager sub = manager().newSubManager()) {
-            NDArray px = sub.create(chwBatch, new Shape(n, config.vision().numChannels(), s, s));
+            NDArray px =
+                Nd.ownedFloats(sub, chwBatch, new Shape(n, config.vision().numChannels(), s, s));
             return rows(encodeImages(px, false), n);
           }
         });
@@ -227,7 +228,7 @@ public final class ClipModel implements AutoCloseable {
     return GradMode.off(
         () -> {
           try (NDManager sub = manager().newSubManager()) {
-            NDArray ids = sub.create(flat, new Shape(n, len));
+            NDArray ids = Nd.ownedLongs(sub, flat, new Shape(n, len));
             return rows(encodeTexts(ids, false), n);
           }
         });

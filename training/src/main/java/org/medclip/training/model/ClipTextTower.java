@@ -85,7 +85,7 @@ final class ClipTextTower extends AbstractBlock {
     NDArray h = ids.getNDArrayInternal().embedding(ids, tokW, SparseFormat.DENSE).head();
     NDArray pos = Nd.into(v(ps, positionEmbedding, ids, training).get(new NDIndex(":{}", len)), m);
     h = h.add(pos); // [B, L, E]
-    NDArray mask = m.create(causalMask(len), new Shape(1, 1, len, len));
+    NDArray mask = Nd.ownedFloats(m, causalMask(len), new Shape(1, 1, len, len));
     for (ClipEncoderLayer layer : layers) {
       h = layer.forward(ps, h, mask, training);
     }

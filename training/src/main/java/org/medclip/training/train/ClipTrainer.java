@@ -17,6 +17,7 @@ import org.medclip.clip.ClipConfig;
 import org.medclip.training.model.ClipModel;
 import org.medclip.training.model.GradMode;
 import org.medclip.training.model.HfKeyMap;
+import org.medclip.training.model.Nd;
 
 /**
  * The CLIP training step: forward both towers, symmetric contrastive loss, backward, global-norm
@@ -215,7 +216,8 @@ public final class ClipTrainer implements AutoCloseable {
 
   private NDArray pixels(NDManager scratch, float[] chw, int n) {
     ClipConfig.VisionConfig v = model.config().vision();
-    return scratch.create(chw, new Shape(n, v.numChannels(), v.imageSize(), v.imageSize()));
+    return Nd.ownedFloats(
+        scratch, chw, new Shape(n, v.numChannels(), v.imageSize(), v.imageSize()));
   }
 
   private static NDArray ids(NDManager scratch, long[][] rows) {
@@ -228,7 +230,7 @@ public final class ClipTrainer implements AutoCloseable {
       }
       System.arraycopy(rows[i], 0, flat, i * len, len);
     }
-    return scratch.create(flat, new Shape(n, len));
+    return Nd.ownedLongs(scratch, flat, new Shape(n, len));
   }
 
   /** Frees the optimizer state (the model stays open; the caller owns it). */

@@ -2,6 +2,7 @@ package org.medclip.training.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.medclip.training.model.Nd;
 
 /**
  * CLIP's symmetric contrastive loss: with L2-normalised rows, {@code logits_per_text = text @
@@ -30,13 +31,14 @@ public final class ContrastiveLoss {
     NDArray logitsPerText = textEmbeds.matMul(imageEmbeds.transpose()).mul(scale);
     NDArray logitsPerImage = logitsPerText.transpose();
     NDArray eye = m.eye((int) b);
-    return crossEntropyDiagonal(logitsPerText, eye)
-        .add(crossEntropyDiagonal(logitsPerImage, eye))
-        .div(2f);
+    // Scalars through Nd: DJL's div(Number) would leave autograd a scalar in Java-owned memory.
+    return Nd.divScalar(
+        crossEntropyDiagonal(logitsPerText, eye).add(crossEntropyDiagonal(logitsPerImage, eye)),
+        2f);
   }
 
   /** Mean over rows of -log softmax(logits)[i, i]. */
   private static NDArray crossEntropyDiagonal(NDArray logits, NDArray eye) {
-    return logits.logSoftmax(1).mul(eye).sum().neg().div((float) logits.getShape().get(0));
+    return Nd.divScalar(logits.logSoftmax(1).mul(eye).sum().neg(), logits.getShape().get(0));
   }
 }
