@@ -1,0 +1,81 @@
+package org.medclip.training.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The study's comparison table: one row per run, columns in-batch MRR@1, 3, 5, 10, 20 on the test
+ * split. Reads the JSON reports that {@code evaluate} and {@code finetune} write; a finetune report
+ * that carries the baseline (the model before fine-tuning) contributes that row too.
+ */
+public final class Compare {
+  private Compare() {}
+
+  /** The file a report directory holds. */
+  public static final String REPORT_FILE = "report.json";
+
+  /**
+   * Reads the reports of {@code paths} (a report JSON file, or a directory holding {@value
+   * #REPORT_FILE}); baselines first, each distinct baseline once, then the runs in argument order.
+   *
+   * @throws IOException naming the path that is missing or unreadable
+   */
+  public static List<EvaluationReport> read(List<Path> paths) throws IOException {
+    List<EvaluationReport> baselines = new ArrayList<>();
+    List<EvaluationReport> runs = new ArrayList<>();
+    for (Path p : paths) {
+      Path file = Files.isDirectory(p) ? p.resolve(REPORT_FILE) : p;
+      if (!Files.isRegularFile(file)) {
+        throw new IOException("No evaluation report at " + file + ".");
+      }
+      JsonNode root;
+      try {
+        root = EvaluationReport.JSON.readTree(file.toFile());
+      } catch (IOException e) {
+        throw new IOException("The report " + file + " is not valid JSON: " + e.getMessage(), e);
+      }
+      if (root == null || !root.has("in_batch_mrr")) {
+        throw new IOException("The file " + file + " is not an evaluation report.");
+      }
+      runs.add(EvaluationReport.fromJson(root));
+      if (root.has("baseline")) {
+        EvaluationReport b = EvaluationReport.fromJson(root.get("baseline"));
+        // Runs from the same start share one baseline row; another start gets its own, named
+        // after the first run that brought it.
+        boolean seen = baselines.stream().anyMatch(x -> x.inBatchMrr().equals(b.inBatchMrr()));
+        if (!seen) {
+          String run = runs.get(runs.size() - 1).name();
+          baselines.add(baselines.isEmpty() ? b : b.withName(b.name() + " (" + run + ")"));
+        }
+      }
+    }
+    List<EvaluationReport> out = new ArrayList<>(baselines);
+    out.addAll(runs);
+    return out;
+  }
+
+  /** A Markdown table: rows = runs, columns = in-batch MRR@k for the study's k values. */
+  public static String table(List<EvaluationReport> reports) {
+    StringBuilder sb = new StringBuilder("| run");
+    StringBuilder rule = new StringBuilder("| ---");
+    for (int k : RetrievalMetrics.STUDY_KS) {
+      sb.append(" | MRR@").append(k);
+      rule.append(" | ---:");
+    }
+    sb.append(" |\n").append(rule).append(" |\n");
+    for (EvaluationReport r : reports) {
+      sb.append("| ").append(r.name());
+      for (int k : RetrievalMetrics.STUDY_KS) {
+        Double v = r.inBatchMrr().get(k);
+        sb.append(v == null ? " | -" : String.format(Locale.ROOT, " | %.3f", v));
+      }
+      sb.append(" |\n");
+    }
+    return sb.toString();
+  }
+}
