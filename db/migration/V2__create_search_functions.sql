@@ -134,7 +134,10 @@ BEGIN
     END IF;
     PERFORM set_config('hnsw.ef_search',
                        least(1000, greatest(coalesce(p_ef_search, 100), p_k))::text, true);
-    PERFORM set_config('hnsw.iterative_scan', 'relaxed_order', true);
+    -- pgvector 0.8 has iterative scans; 0.7 has no such setting (and refuses to set it).
+    IF current_setting('hnsw.iterative_scan', true) IS NOT NULL THEN
+        PERFORM set_config('hnsw.iterative_scan', 'relaxed_order', true);
+    END IF;
     RETURN QUERY EXECUTE search_nearest_sql(p_dimension, p_model_id)
     USING p_query, p_split, p_has_caption, p_min_width, p_min_height, p_exclude_id, p_k;
 END $$;
