@@ -3,6 +3,7 @@ package org.medclip.training.data;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.medclip.clip.corpus.DatasetException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

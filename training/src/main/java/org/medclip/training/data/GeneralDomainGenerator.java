@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.medclip.clip.corpus.DatasetException;
+import org.medclip.clip.corpus.ImageClefWriter;
 
 /**
  * A general-domain synthetic corpus in the ImageCLEF 2017 layout, used to pretrain the demo's base

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.medclip.clip.corpus.DatasetException;
+import org.medclip.clip.corpus.ImageClefWriter;
 import org.medclip.training.data.ScanSpec.Anatomy;
 import org.medclip.training.data.ScanSpec.Finding;
 import org.medclip.training.data.ScanSpec.Level;

@@ -1,20 +1,12 @@
 /**
- * The data layer of fine-tuning: reading an ImageCLEF 2017 Caption Prediction folder, the split
- * manifest, and the synthetic corpora that stand in for it.
+ * The synthetic corpora that stand in for ImageCLEF, and the data commands of the command line.
  *
  * <h2>Reading</h2>
  *
- * {@link org.medclip.training.data.ImageClefDataset} reads the layout described in {@link
- * org.medclip.training.data.ImageClefLayout}. Splits follow the reference study: the original
- * validation set is TEST, the original training set is split 90:10 into TRAIN/VALIDATION (sorted
- * ids shuffled with {@code new Random(seed)}), the uncaptioned test images are UNLABELLED (indexed,
- * never trained on). Bad rows are counted by {@link org.medclip.training.data.BadRowReason} with
- * examples in a {@link org.medclip.training.data.DataReport} (Markdown or JSON) and are never
- * fatal; a folder that cannot be used at all throws a {@link
- * org.medclip.training.data.DatasetException} whose message is one sentence. {@link
- * org.medclip.training.data.SplitManifest} persists the split ({@code split-manifest.tsv}); {@link
- * org.medclip.training.data.SplitManifest#loadOrCreate} is how every command should obtain it.
- * {@link org.medclip.training.data.DatacheckCommand} does both from the command line.
+ * Reading an ImageCLEF 2017 Caption Prediction folder, the split manifest and the data report live
+ * in {@code org.medclip.clip.corpus} (module {@code clip}), shared with the backend's ingest.
+ * {@link org.medclip.training.data.DatacheckCommand} checks a folder and writes its split manifest
+ * from the command line.
  *
  * <h2>Generating</h2>
  *

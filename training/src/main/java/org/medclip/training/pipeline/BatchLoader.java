@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.medclip.clip.corpus.ImageRecord;
 import org.medclip.clip.image.ImageDecodeException;
 import org.medclip.clip.image.ImagePreprocessor;
 import org.medclip.clip.text.ClipTokenizer;
 import org.medclip.clip.text.TokenBatch;
-import org.medclip.training.data.ImageRecord;
 
 /**
  * Makes a {@link Batch} from record indices: decodes and preprocesses each image (on the calling

@@ -3,11 +3,11 @@ package org.medclip.training.pipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.medclip.training.data.DatasetException;
-import org.medclip.training.data.ImageClefDataset;
-import org.medclip.training.data.ImageRecord;
-import org.medclip.training.data.Split;
-import org.medclip.training.data.SplitManifest;
+import org.medclip.clip.corpus.DatasetException;
+import org.medclip.clip.corpus.ImageClefDataset;
+import org.medclip.clip.corpus.ImageRecord;
+import org.medclip.clip.corpus.Split;
+import org.medclip.clip.corpus.SplitManifest;
 
 /**
  * A dataset folder in the ImageCLEF 2017 layout with its split manifest (an adapter over {@code

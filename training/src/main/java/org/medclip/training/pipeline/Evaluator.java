@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.medclip.training.data.ImageRecord;
+import org.medclip.clip.corpus.ImageRecord;
 
 /**
  * Evaluates a model on one split: embeds every image and caption (images in chunks of {@value

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medclip.clip.corpus.ImageRecord;
+import org.medclip.clip.corpus.SplitManifest;
 import picocli.CommandLine;
 
 class DatacheckCommandTest {

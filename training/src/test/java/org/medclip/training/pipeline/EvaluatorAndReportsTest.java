@@ -14,8 +14,8 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.medclip.training.data.ImageRecord;
-import org.medclip.training.data.Split;
+import org.medclip.clip.corpus.ImageRecord;
+import org.medclip.clip.corpus.Split;
 
 class EvaluatorAndReportsTest {
   @TempDir Path tmp;

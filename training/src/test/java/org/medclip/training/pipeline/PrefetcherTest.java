@@ -11,10 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medclip.clip.corpus.ImageRecord;
+import org.medclip.clip.corpus.Split;
 import org.medclip.clip.image.ImagePreprocessor;
 import org.medclip.clip.text.ClipTokenizer;
-import org.medclip.training.data.ImageRecord;
-import org.medclip.training.data.Split;
 
 class PrefetcherTest {
   @TempDir static Path tmp;

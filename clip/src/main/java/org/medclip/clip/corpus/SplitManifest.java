@@ -1,4 +1,4 @@
-package org.medclip.training.data;
+package org.medclip.clip.corpus;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.medclip.training.data;
+package org.medclip.clip.corpus;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import java.util.concurrent.Future;
  * <p>Global indices: {@code [0, train)} go to {@code training/}, {@code [train, train + test)} to
  * {@code validation/} (our TEST split) and the next {@code unlabelled} to {@code test/} (ids only).
  */
-final class ImageClefWriter {
+public final class ImageClefWriter {
 
   private ImageClefWriter() {}
 
@@ -36,23 +36,26 @@ final class ImageClefWriter {
    * @param extension file extension with the dot, e.g. {@code .png}
    * @param caption one line without tabs
    */
-  record Sample(String id, byte[] image, String extension, String caption) {}
+  public record Sample(String id, byte[] image, String extension, String caption) {}
 
   /** Produces sample {@code index}; must be thread-safe and a pure function of the index. */
   @FunctionalInterface
-  interface Source {
+  public interface Source {
+    /** Sample {@code index}. */
     Sample sample(long index);
   }
 
   /** Counts of one run. */
-  record Counts(int train, int test, int unlabelled) {
-    Counts {
+  public record Counts(int train, int test, int unlabelled) {
+    /** Checks that no count is negative. */
+    public Counts {
       if (train < 0 || test < 0 || unlabelled < 0) {
         throw new IllegalArgumentException("counts must not be negative");
       }
     }
 
-    int total() {
+    /** All images. */
+    public int total() {
       return train + test + unlabelled;
     }
   }
@@ -61,7 +64,7 @@ final class ImageClefWriter {
    * Prepares {@code out}: refuses a folder that already holds a corpus unless {@code overwrite}, in
    * which case the three split folders (and a split manifest at the root) are deleted first.
    */
-  static void prepare(Path out, boolean overwrite) throws DatasetException {
+  public static void prepare(Path out, boolean overwrite) throws DatasetException {
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new DatasetException("Output path " + out + " is a file, not a folder.");
     }
@@ -120,7 +123,7 @@ final class ImageClefWriter {
   }
 
   /** Writes all three parts; {@link #prepare} must have been called. */
-  static void write(Path out, Source source, Counts counts, int threads) throws IOException {
+  public static void write(Path out, Source source, Counts counts, int threads) throws IOException {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1");
     }

@@ -1,4 +1,4 @@
-package org.medclip.training.data;
+package org.medclip.clip.corpus;
 
 /**
  * A dataset folder, caption file or manifest cannot be used at all. The message is one complete

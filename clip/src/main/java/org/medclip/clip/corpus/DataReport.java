@@ -1,4 +1,4 @@
-package org.medclip.training.data;
+package org.medclip.clip.corpus;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
