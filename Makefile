@@ -10,7 +10,7 @@ MVN ?= mvn -B -ntp
 RUN_DIR := .run
 
 .PHONY: help setup setup-system setup-frontend db-start db-stop db-status db-psql db-reset \
-        build run stop test test-java test-frontend bench-model bench-preprocess format clean
+        build run stop ingest test test-java test-frontend bench-model bench-preprocess format clean
 
 help: ## List every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -47,6 +47,10 @@ run: setup db-start build ## The main job: set up, start the database, build, se
 stop: ## Stop what `make run` started (the backend and the database)
 	@scripts/run-backend --stop
 	@db/local-postgres stop
+
+ingest: ## Ingest an ImageCLEF-layout folder into the running backend: make ingest DATA=<folder> [MODEL=<id>]
+	@[ -n "$(DATA)" ] || { echo "Usage: make ingest DATA=<folder under MEDCLIP_IMAGES_ROOT> [MODEL=<id>]" >&2; exit 1; }
+	@scripts/ingest "$(DATA)" $(MODEL)
 
 test: setup db-start ## Every test: Java unit + integration (real PostgreSQL), frontend tests, formatting
 	@db/local-postgres recreate-test-db

@@ -303,6 +303,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ingest-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an ingest job
+         * @description Reads an ImageCLEF-layout folder under the server's image root (all splits, the uncaptioned test images included) and stores per image its caption, split, size, SHA-256 content hash, a JPEG thumbnail (longest side 256) and its vector under the active model (or modelId), in batches written in one transaction each. Re-running skips unchanged images that already have a vector, re-embeds changed files, and so resumes a cancelled or killed job. One job runs at a time; jobs are kept in memory and forgotten when the server restarts.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IngestRequest"];
+                };
+            };
+            responses: {
+                /** @description The job, started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The folder is missing, outside the image root, or not in the ImageCLEF layout */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No model has the given id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A job is running, no model is active, or the model's bundle cannot be used */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest-jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progress of an ingest job
+         * @description Counts (total, processed, embedded, skipped, failed), images per second, the state and, when done, the report with every failed image and its reason.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description Job id
+                     * @example 3f2c9a1e
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The job */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IngestJobResponse"];
+                    };
+                };
+                /** @description No job has this id (jobs are forgotten when the server restarts) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Cancel an ingest job
+         * @description The job stops after the batch it is writing (every written batch is complete); a re-run resumes. A finished job is returned unchanged.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description Job id
+                     * @example 3f2c9a1e
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The job, with cancelRequested set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IngestJobResponse"];
+                    };
+                };
+                /** @description No job has this id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/models": {
         parameters: {
             query?: never;
@@ -728,6 +888,13 @@ export interface components {
             /** @description Why the database is down (one sentence) */
             detail?: string;
         };
+        /** @description An image that could not be ingested */
+        Failure: {
+            /** @example synpic12345 */
+            imageId?: string;
+            /** @example CORRUPT */
+            reason?: string;
+        };
         /** @description A corpus image */
         Image: {
             /** @example ROCO_00012 */
@@ -803,6 +970,77 @@ export interface components {
             minWidth?: number;
             /** @description Only images at least this high, in pixels */
             minHeight?: number;
+        };
+        /** @description Progress and report of an ingest job */
+        IngestJobResponse: {
+            /** @example 3f2c9a1e */
+            id?: string;
+            /**
+             * @example running
+             * @enum {string}
+             */
+            state?: "running" | "succeeded" | "failed" | "cancelled";
+            /** @example imageclef-2017 */
+            source?: string;
+            /**
+             * Format: int64
+             * @example 1
+             */
+            modelId?: number;
+            /**
+             * Format: int32
+             * @example 1000
+             */
+            total?: number;
+            /**
+             * Format: int32
+             * @example 320
+             */
+            processed?: number;
+            /**
+             * Format: int32
+             * @example 310
+             */
+            embedded?: number;
+            /**
+             * Format: int32
+             * @example 8
+             */
+            skipped?: number;
+            /**
+             * Format: int32
+             * @example 2
+             */
+            failed?: number;
+            /**
+             * Format: int32
+             * @example 0
+             */
+            badRows?: number;
+            /**
+             * Format: double
+             * @example 41.5
+             */
+            imagesPerSecond?: number;
+            cancelRequested?: boolean;
+            startedAt?: components["schemas"]["OffsetDateTime"];
+            finishedAt?: components["schemas"]["OffsetDateTime"];
+            message?: string;
+            failures?: components["schemas"]["Failure"][];
+        };
+        /** @description An ingest job to start */
+        IngestRequest: {
+            /**
+             * @description ImageCLEF-layout folder (training/, validation/, test/): absolute or relative to the server's image root, and under that root
+             * @example imageclef-2017
+             */
+            source: string;
+            /**
+             * Format: int64
+             * @description Model to embed the images with; the active model when absent
+             * @example 1
+             */
+            modelId?: number;
         };
         /** @description A registered CLIP model */
         Model: {

@@ -258,7 +258,7 @@ public class ModelService {
    * the row's name must be the bundle's {@code name} or {@code name@version} (names are unique in
    * the database, so versions of one model are registered as {@code name@version}).
    */
-  static Optional<String> mismatch(ModelRow row, ModelSpec spec) {
+  public static Optional<String> mismatch(ModelRow row, ModelSpec spec) {
     boolean nameMatches =
         row.name().equals(spec.name()) || row.name().equals(spec.name() + "@" + spec.version());
     if (nameMatches && row.dimension() == spec.embeddingDim()) {
