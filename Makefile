@@ -10,7 +10,7 @@ MVN ?= mvn -B -ntp
 RUN_DIR := .run
 
 .PHONY: help setup setup-system setup-frontend db-start db-stop db-status db-psql db-reset \
-        build run stop ingest test test-java test-frontend bench-model bench-preprocess format clean
+        build run stop ingest test test-java test-frontend test-e2e bench-model bench-preprocess format clean
 
 help: ## List every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -41,8 +41,8 @@ db-reset: ## Delete the project's database cluster and start a fresh one
 build: setup-frontend ## Build all modules and the SPA (no tests)
 	@$(MVN) -q -DskipTests -Dspotless.check.skip=true install
 
-run: setup db-start build ## The main job: set up, start the database, build, serve the app at http://localhost:8080
-	@scripts/run-backend
+run: setup db-start build ## The main job: set up, database, build, demo corpus + model (once), ingest, app at :8080
+	@scripts/run-demo
 
 stop: ## Stop what `make run` started (the backend and the database)
 	@scripts/run-backend --stop
@@ -52,9 +52,9 @@ ingest: ## Ingest an ImageCLEF-layout folder into the running backend: make inge
 	@[ -n "$(DATA)" ] || { echo "Usage: make ingest DATA=<folder under MEDCLIP_IMAGES_ROOT> [MODEL=<id>]" >&2; exit 1; }
 	@scripts/ingest "$(DATA)" $(MODEL)
 
-test: setup db-start ## Every test: Java unit + integration (real PostgreSQL), frontend tests, formatting
+test: setup db-start ## Every test: Java unit + integration (real PostgreSQL), frontend unit + browser tests, formatting
 	@db/local-postgres recreate-test-db
-	@$(MAKE) --no-print-directory test-java test-frontend
+	@$(MAKE) --no-print-directory test-java test-frontend test-e2e
 
 test-java: ## Java tests of every module and the Spotless format check (needs db-start)
 	@$(MVN) verify
@@ -72,6 +72,9 @@ bench-model: ## Model benchmarks (ONNX Runtime images/s and text latency, DJL st
 bench-preprocess: ## Preprocessing benchmark: 512x512 PNG decode + CLIP preprocess, 1 vs 2 threads
 	@$(MVN) -q -pl clip test-compile -Dspotless.check.skip=true
 	@java -cp clip/target/classes:clip/target/test-classes org.medclip.clip.image.PreprocessBench 9 60
+
+test-e2e: ## Browser tests (Debian chromium) of the SPA against a real backend, database and tiny model (needs test-java or build)
+	@scripts/e2e
 
 format: ## Format Java (google-java-format) and TypeScript (Prettier)
 	@$(MVN) -q spotless:apply

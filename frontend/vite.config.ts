@@ -11,5 +11,7 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
+    // The stylesheet is read as text by the theme contrast test (other CSS stays unprocessed).
+    css: { include: [/styles\.css/] },
   },
 });
