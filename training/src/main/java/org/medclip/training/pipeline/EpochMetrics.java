@@ -21,6 +21,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param dataWaitSeconds time the training thread waited for batches (with prefetching: loading not
  *     hidden behind the steps; without: all loading)
  * @param stepSeconds time inside {@code ClipTrainer.step} (forward, backward, optimizer)
+ * @param forwardSeconds part of {@code stepSeconds} in the forward pass and loss (NaN when not
+ *     recorded, e.g. in a history written by an older version)
+ * @param backwardSeconds part of {@code stepSeconds} in the backward pass (NaN when not recorded)
+ * @param optimizerSeconds part of {@code stepSeconds} in clipping and the AdamW update (NaN when
+ *     not recorded)
  * @param dropped training pairs dropped because their image could not be decoded
  * @param stepLosses loss of every step of the epoch, in order
  */
@@ -35,6 +40,9 @@ public record EpochMetrics(
     double seconds,
     double dataWaitSeconds,
     double stepSeconds,
+    double forwardSeconds,
+    double backwardSeconds,
+    double optimizerSeconds,
     int dropped,
     float[] stepLosses) {
 
@@ -51,6 +59,9 @@ public record EpochMetrics(
     putNumber(o, "seconds", seconds);
     putNumber(o, "data_wait_seconds", dataWaitSeconds);
     putNumber(o, "step_seconds", stepSeconds);
+    putNumber(o, "forward_seconds", forwardSeconds);
+    putNumber(o, "backward_seconds", backwardSeconds);
+    putNumber(o, "optimizer_seconds", optimizerSeconds);
     o.put("dropped", dropped);
     ArrayNode a = o.putArray("step_losses");
     for (float f : stepLosses) {
@@ -85,6 +96,9 @@ public record EpochMetrics(
         number(o, "seconds"),
         number(o, "data_wait_seconds"),
         number(o, "step_seconds"),
+        number(o, "forward_seconds"),
+        number(o, "backward_seconds"),
+        number(o, "optimizer_seconds"),
         o.path("dropped").asInt(),
         losses);
   }

@@ -1,6 +1,7 @@
 package org.medclip.training.pipeline;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -271,6 +272,8 @@ public final class FineTuner {
     TrainingConfig c = p.config();
     Progress progress = new Progress(r.progressOut(), r.tty(), c.progressIntervalSeconds());
     if (c.torchThreads() > 0) {
+      // The native library must be loaded before the JNI call (a fresh process has not yet).
+      Engine.getEngine("PyTorch");
       JniUtils.setNumThreads(c.torchThreads());
     }
     ClipConfig cc = p.start().config();
@@ -345,6 +348,7 @@ public final class FineTuner {
         long waitNanos = 0;
         long stepNanos = 0;
         float[] stepLosses = new float[batches.size()];
+        ClipTrainer.PhaseTimes phases0 = trainer.phaseTimes();
         try (Prefetcher prefetch =
             new Prefetcher(trainLoader, batches, c.loaderThreads(), c.prefetchBatches())) {
           int s = 0;
@@ -368,6 +372,7 @@ public final class FineTuner {
           }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        ClipTrainer.PhaseTimes phases = trainer.phaseTimes().since(phases0);
         double[] val = validate(model, valLoader, c);
         EpochMetrics m =
             new EpochMetrics(
@@ -381,6 +386,9 @@ public final class FineTuner {
                 seconds,
                 waitNanos / 1e9,
                 stepNanos / 1e9,
+                phases.forwardNanos() / 1e9,
+                phases.backwardNanos() / 1e9,
+                phases.optimizerNanos() / 1e9,
                 dropped,
                 stepLosses);
         history.add(m);
@@ -392,7 +400,8 @@ public final class FineTuner {
             String.format(
                 java.util.Locale.ROOT,
                 "epoch %d/%d: train loss %.4f, validation loss %.4f, validation accuracy %.3f,"
-                    + " %.1f samples/s, %s (%.1f s waiting for data, %.1f s in steps)",
+                    + " %.1f samples/s, %s (%.1f s waiting for data, %.1f s in steps: forward"
+                    + " %.1f, backward %.1f, optimizer %.1f)",
                 epoch,
                 c.epochs(),
                 m.trainLoss(),
@@ -401,7 +410,10 @@ public final class FineTuner {
                 m.samplesPerSecond(),
                 Progress.duration(seconds),
                 m.dataWaitSeconds(),
-                m.stepSeconds()));
+                m.stepSeconds(),
+                m.forwardSeconds(),
+                m.backwardSeconds(),
+                m.optimizerSeconds()));
         r.listener().onEpoch(m);
       }
 
@@ -611,13 +623,13 @@ public final class FineTuner {
     md.append("## Epochs\n\n");
     md.append(
         "| epoch | step | train loss | validation loss | validation accuracy | samples/s |"
-            + " data wait s | step s |\n");
-    md.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            + " data wait s | step s | forward s | backward s | optimizer s |\n");
+    md.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (EpochMetrics m : history) {
       md.append(
           String.format(
               java.util.Locale.ROOT,
-              "| %d | %d | %.4f | %.4f | %.3f | %.1f | %.1f | %.1f |%n",
+              "| %d | %d | %.4f | %.4f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
               m.epoch(),
               m.step(),
               m.trainLoss(),
@@ -625,7 +637,10 @@ public final class FineTuner {
               m.validationAccuracy(),
               m.samplesPerSecond(),
               m.dataWaitSeconds(),
-              m.stepSeconds()));
+              m.stepSeconds(),
+              m.forwardSeconds(),
+              m.backwardSeconds(),
+              m.optimizerSeconds()));
     }
     md.append("\n![loss](loss.png)\n");
     if (evaluation != null) {

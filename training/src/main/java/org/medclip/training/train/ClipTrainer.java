@@ -54,6 +54,28 @@ public final class ClipTrainer implements AutoCloseable {
   private final AdamW optimizer;
   private double lastGradNorm = Double.NaN;
   private double lastLearningRate = Double.NaN;
+  private long forwardNanos;
+  private long backwardNanos;
+  private long optimizerNanos;
+
+  /**
+   * Wall time spent in the phases of {@link #step} since this trainer was made (nanoseconds). On
+   * the CPU every PyTorch operation is synchronous, so the wall time of a phase is its compute
+   * time.
+   *
+   * @param forwardNanos both towers and the loss (copying the inputs in included)
+   * @param backwardNanos autograd backward and reading the loss
+   * @param optimizerNanos gradient norm and clipping, AdamW update, zeroing, logit-scale clamp
+   */
+  public record PhaseTimes(long forwardNanos, long backwardNanos, long optimizerNanos) {
+    /** The time spent since {@code earlier} (component-wise difference). */
+    public PhaseTimes since(PhaseTimes earlier) {
+      return new PhaseTimes(
+          forwardNanos - earlier.forwardNanos,
+          backwardNanos - earlier.backwardNanos,
+          optimizerNanos - earlier.optimizerNanos);
+    }
+  }
 
   /** A trainer with fresh optimizer state (step 0) over all parameters of {@code model}. */
   public ClipTrainer(ClipModel model, Options options) {
@@ -85,6 +107,11 @@ public final class ClipTrainer implements AutoCloseable {
     return lastGradNorm;
   }
 
+  /** Cumulative time per phase of {@link #step} (see {@link PhaseTimes}). */
+  public PhaseTimes phaseTimes() {
+    return new PhaseTimes(forwardNanos, backwardNanos, optimizerNanos);
+  }
+
   /** Learning rate used by the last step. */
   public double lastLearningRate() {
     return lastLearningRate;
@@ -101,13 +128,17 @@ public final class ClipTrainer implements AutoCloseable {
    */
   public float step(NDArray pixels, NDArray inputIds) {
     try (NDManager scratch = model.manager().newSubManager()) {
+      long t0 = System.nanoTime();
       NDArray px = copyInto(pixels, scratch);
       NDArray ids = copyInto(inputIds, scratch);
       float loss;
       try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
         NDArray l = lossOf(px, ids, true);
+        long t1 = System.nanoTime();
+        forwardNanos += t1 - t0;
         gc.backward(l);
         loss = l.getFloat();
+        backwardNanos += System.nanoTime() - t1;
       }
       if (!Float.isFinite(loss)) {
         // Never let NaN/Inf reach the weights or the Adam moments.
@@ -115,7 +146,9 @@ public final class ClipTrainer implements AutoCloseable {
         throw new IllegalStateException(
             "non-finite loss " + loss + " at step " + optimizer.stepCount() + "; update skipped");
       }
+      long t2 = System.nanoTime();
       GradMode.off(() -> applyUpdate(scratch));
+      optimizerNanos += System.nanoTime() - t2;
       return loss;
     }
   }
