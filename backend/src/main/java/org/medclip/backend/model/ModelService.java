@@ -35,7 +35,7 @@ public class ModelService {
           + " POST /api/models/{id}/activate (caption text search works without one).";
 
   /** A bundle opened for a model row. */
-  private record Loaded(ModelRow row, ClipEncoder encoder) {}
+  record Loaded(ModelRow row, ClipEncoder encoder) {}
 
   private final ModelRepository models;
   private final EncoderRepository encoders;
@@ -160,10 +160,17 @@ public class ModelService {
    * @throws ApiException 503 when no model is active or its bundle cannot be loaded
    */
   public QueryVector embedText(String text) {
-    Loaded serving = serving();
-    float[] vector =
-        cache.get(serving.row().id(), text, () -> withRetry(serving, e -> e.embedText(text)));
-    return new QueryVector(serving.row().id(), vector);
+    return embedText(serving(), text);
+  }
+
+  /** {@link #embedText(String)} with the sessions a caller obtained earlier (package: tests). */
+  QueryVector embedText(Loaded serving, String text) {
+    return withRetry(
+        serving,
+        s -> {
+          long id = s.row().id();
+          return new QueryVector(id, cache.get(id, text, () -> s.encoder().embedText(text)));
+        });
   }
 
   /**
@@ -173,9 +180,14 @@ public class ModelService {
    * @throws ApiException 503 when no model is active or its bundle cannot be loaded
    */
   public ImageEmbedding embedImage(EncodedImage image) {
-    Loaded serving = serving();
-    EmbeddingResult result = withRetry(serving, e -> e.embedImageBytes(List.of(image)).get(0));
-    return new ImageEmbedding(serving.row().id(), result);
+    return embedImage(serving(), image);
+  }
+
+  /** {@link #embedImage(EncodedImage)} with sessions obtained earlier (package: tests). */
+  ImageEmbedding embedImage(Loaded serving, EncodedImage image) {
+    return withRetry(
+        serving,
+        s -> new ImageEmbedding(s.row().id(), s.encoder().embedImageBytes(List.of(image)).get(0)));
   }
 
   /**
@@ -185,6 +197,11 @@ public class ModelService {
    * @param result the vector, or why there is none
    */
   public record ImageEmbedding(long modelId, EmbeddingResult result) {}
+
+  /** The loaded sessions, if any (package: tests). */
+  Optional<Loaded> loaded() {
+    return Optional.ofNullable(loaded);
+  }
 
   /** The database's active model with its sessions, (re)loaded when the active model changed. */
   private Loaded serving() {
@@ -213,20 +230,25 @@ public class ModelService {
     }
   }
 
-  private interface EncoderCall<T> {
-    T apply(ClipEncoder encoder);
+  private interface ServingCall<T> {
+    T apply(Loaded serving);
   }
 
-  // A swap closes the previous encoder; a call that raced it retries once on the new one.
-  private <T> T withRetry(Loaded serving, EncoderCall<T> call) {
+  /**
+   * Runs a call on the given sessions. A swap closes the previous encoder, so a call that raced an
+   * activation fails with {@link IllegalStateException}; it is retried once on the new sessions,
+   * and its result then names the new model (a vector is never labelled with another model's id,
+   * nor cached under it).
+   */
+  private <T> T withRetry(Loaded serving, ServingCall<T> call) {
     try {
-      return call.apply(serving.encoder());
+      return call.apply(serving);
     } catch (IllegalStateException closed) {
       Loaded now = loaded;
       if (now == null || now == serving) {
         throw closed;
       }
-      return call.apply(now.encoder());
+      return call.apply(now);
     }
   }
 
