@@ -7,7 +7,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  *
  * @param source the ImageCLEF-layout folder: absolute, or relative to {@code medclip.images.root};
  *     it must lie under that root
- * @param modelId the model whose vectors to compute; {@code null} for the active model
+ * @param modelId the model whose vectors to compute: any registered model, active or not (a new
+ *     model version is embedded beside the serving one, then activated); {@code null} for the
+ *     active model
  */
 @Schema(description = "An ingest job to start")
 public record IngestRequest(

@@ -21,10 +21,21 @@ import org.medclip.backend.common.Problem;
 
 /**
  * Ingest jobs: start one (it runs in the background), follow its progress, cancel it. Jobs are kept
- * in memory, one running at a time; a restart forgets them (re-running a job resumes it).
+ * in memory, one running at a time; a restart forgets them (re-running a job resumes it). A job may
+ * embed under any registered model, not only the active one (the OpenAPI tag says how a new model
+ * version goes live; this text is kept out of the operation descriptions, from which the frontend's
+ * typed client is generated).
  */
 @Path("/api/ingest-jobs")
-@Tag(name = "ingest", description = "Load an ImageCLEF-layout folder: thumbnails and vectors")
+@Tag(
+    name = "ingest",
+    description =
+        "Load an ImageCLEF-layout folder: thumbnails and vectors. A job's modelId may name any"
+            + " registered model, also one that is not active: that is how a new model version"
+            + " goes live. Register it (SQL register_model, which creates its HNSW index), ingest"
+            + " the corpus with its id while the active model keeps serving every search, then"
+            + " switch with POST /api/models/{id}/activate (the previous model can be re-activated"
+            + " the same way).")
 @Produces(MediaType.APPLICATION_JSON)
 public class IngestResource {
   private static final String NO_JOB = "No ingest job has this id on this server.";
