@@ -1,6 +1,7 @@
 package org.medclip.backend.db;
 
 import java.sql.SQLException;
+import java.util.Locale;
 
 /** Turns database failures into one human sentence: the cause and the fix. No SQL, no traces. */
 public final class DatabaseErrors {
@@ -16,7 +17,12 @@ public final class DatabaseErrors {
     return null;
   }
 
-  /** True when the failure means the server could not be reached (not a query error). */
+  /**
+   * True when the failure means the server could not be reached or gave no connection in time (not
+   * a query error): SQLSTATE class 08, a refused or timed-out socket, or the connection pool's
+   * acquisition timeout (Agroal reports it as a plain {@link SQLException} without SQLSTATE,
+   * recognisable by its message only).
+   */
   public static boolean isConnectionFailure(Throwable e) {
     String state = sqlState(e);
     if (state != null && state.startsWith("08")) {
@@ -30,6 +36,12 @@ public final class DatabaseErrors {
       }
       String name = t.getClass().getSimpleName();
       if (name.contains("AcquisitionTimeout") || name.contains("ConnectionTimeout")) {
+        return true;
+      }
+      if (t instanceof SQLException s
+          && s.getSQLState() == null
+          && s.getMessage() != null
+          && s.getMessage().toLowerCase(Locale.ROOT).contains("acquisition timeout")) {
         return true;
       }
     }
