@@ -10,7 +10,7 @@ MVN ?= mvn -B -ntp
 RUN_DIR := .run
 
 .PHONY: help setup setup-system setup-frontend db-start db-stop db-status db-psql db-reset \
-        build run stop ingest test test-java test-frontend test-e2e bench-model bench-preprocess format clean
+        build run stop ingest test test-java test-frontend test-e2e bench-model bench-preprocess bench-search format clean
 
 help: ## List every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ bench-model: ## Model benchmarks (ONNX Runtime images/s and text latency, DJL st
 bench-preprocess: ## Preprocessing benchmark: 512x512 PNG decode + CLIP preprocess, 1 vs 2 threads
 	@$(MVN) -q -pl clip test-compile -Dspotless.check.skip=true
 	@java -cp clip/target/classes:clip/target/test-classes org.medclip.clip.image.PreprocessBench 9 60
+
+bench-search: ## Search at 185,000 images: REST p50/p99 and req/s (1 and 8 clients), recall@10, HNSW build
+	@scripts/bench-search
 
 test-e2e: ## Browser tests (Debian chromium) of the SPA against a real backend, database and tiny model (needs test-java or build)
 	@scripts/e2e
