@@ -2,10 +2,14 @@ package org.medclip.training.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.medclip.clip.corpus.DatasetException;
 import org.medclip.clip.corpus.ImageClefWriter;
+import org.medclip.training.pipeline.Semantics;
 
 /**
  * A general-domain synthetic corpus in the ImageCLEF 2017 layout, used to pretrain the demo's base
@@ -240,5 +244,26 @@ public final class GeneralDomainGenerator {
         index -> sample(seed, index),
         new ImageClefWriter.Counts(train, test, unlabelled),
         threads);
+    List<Map.Entry<String, String>> meanings = new ArrayList<>();
+    for (long i = 0; i < (long) train + test; i++) {
+      Spec spec = spec(seed, i);
+      meanings.add(Map.entry(id(i), meaning(spec, caption(spec))));
+    }
+    Semantics.write(out, meanings);
+  }
+
+  /**
+   * What {@code caption} (the caption of {@code spec}) states: shape, colour, count, large or not,
+   * position, and the background when the caption names it (not the wording or small offsets).
+   */
+  public static String meaning(Spec spec, String caption) {
+    return String.join(
+        " ",
+        spec.shape().name(),
+        spec.colour().name(),
+        String.valueOf(spec.count()),
+        spec.large() ? "LARGE" : "-",
+        spec.position().name(),
+        caption.contains(" background") ? spec.background().name() : "-");
   }
 }

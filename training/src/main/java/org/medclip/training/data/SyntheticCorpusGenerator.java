@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.medclip.clip.corpus.DatasetException;
 import org.medclip.clip.corpus.ImageClefWriter;
@@ -14,6 +15,7 @@ import org.medclip.training.data.ScanSpec.Level;
 import org.medclip.training.data.ScanSpec.Modality;
 import org.medclip.training.data.ScanSpec.Side;
 import org.medclip.training.data.ScanSpec.SizeClass;
+import org.medclip.training.pipeline.Semantics;
 
 /**
  * Generates a synthetic medical figure corpus in the ImageCLEF 2017 layout: 128x128 greyscale PNG
@@ -151,5 +153,44 @@ public final class SyntheticCorpusGenerator {
         index -> sample(seed, index),
         new ImageClefWriter.Counts(train, test, unlabelled),
         threads);
+    List<Map.Entry<String, String>> meanings = new ArrayList<>();
+    for (long i = 0; i < (long) train + test; i++) {
+      FigureSpec spec = spec(seed, i);
+      meanings.add(Map.entry(id(i), meaning(spec, MedicalCaptions.caption(spec))));
+    }
+    Semantics.write(out, meanings);
+  }
+
+  /**
+   * What {@code caption} (the caption of {@code spec}) states, canonically: every attribute that
+   * the caption generator ({@link MedicalCaptions}) puts into words and the renderer draws; not the
+   * wording, patient details, figure numbers or chart topics, which no image shows. An arrow counts
+   * only when the caption mentions it. Sizes within one size class count as equal (the millimetres
+   * some captions give are not compared), so a ceiling computed from meanings is a slight
+   * underestimate. Captions of figures with equal meanings are interchangeable for any model.
+   */
+  public static String meaning(FigureSpec spec, String caption) {
+    if (spec instanceof ScanSpec s) {
+      return String.join(
+          " ",
+          s.modality().name(),
+          s.anatomy().name(),
+          s.finding().name(),
+          s.side().name(),
+          s.level().name(),
+          s.size().name(),
+          "L" + s.vertebra(),
+          s.arrow() && caption.contains("(arrow)") ? "ARROW" : "-");
+    }
+    if (spec instanceof ChartSpec c) {
+      return String.join(
+          " ",
+          c.kind().name(),
+          String.valueOf(c.series()),
+          c.trend().name(),
+          c.errorBars() ? "ERRORBARS" : "-");
+    }
+    PanelSpec p = (PanelSpec) spec;
+    return "PANELS " + String.join(" | ", p.panels().stream().map(x -> meaning(x, "")).toList());
   }
 }

@@ -60,6 +60,16 @@ public final class Compare {
   }
 
   /** A Markdown table: rows = runs, columns = in-batch MRR@k for the study's k values. */
+  /** Label of the ceiling row. */
+  public static final String CEILING_ROW = "ceiling (a perfect model)";
+
+  /** What the ceiling row means. */
+  public static final String CEILING_NOTE =
+      "The ceiling row is what a perfect model would score on the same batches: the synthetic"
+          + " corpus records what each caption means (datagen's semantics.tsv), captions that"
+          + " mean the same but are worded differently cannot be told apart from the image, and"
+          + " a perfect model ranks them in random order (expected value).";
+
   public static String table(List<EvaluationReport> reports) {
     StringBuilder sb = new StringBuilder("| run");
     StringBuilder rule = new StringBuilder("| ---");
@@ -76,6 +86,20 @@ public final class Compare {
       }
       sb.append(" |\n");
     }
+    // One ceiling row, from the first report that has one (runs compared on the same split share
+    // it).
+    reports.stream()
+        .filter(r -> !r.ceilingMrr().isEmpty())
+        .findFirst()
+        .ifPresent(
+            r -> {
+              sb.append("| ").append(CEILING_ROW);
+              for (int k : RetrievalMetrics.STUDY_KS) {
+                Double v = r.ceilingMrr().get(k);
+                sb.append(v == null ? " | -" : String.format(Locale.ROOT, " | %.3f", v));
+              }
+              sb.append(" |\n");
+            });
     return sb.toString();
   }
 }

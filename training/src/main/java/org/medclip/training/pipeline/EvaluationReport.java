@@ -25,6 +25,9 @@ import java.util.Map;
  * @param lastBatchSize size of the last batch ({@code == batchSize} when it divides {@code images})
  * @param distinctCaptions number of distinct caption texts among the pairs
  * @param inBatchMrr MRR@k by k
+ * @param ceilingMrr in-batch MRR@k that a perfect model would get on the same batches, when the
+ *     corpus says which captions mean the same ({@link RetrievalMetrics#inBatchCeiling}); empty
+ *     when it does not (real data)
  * @param textToImage corpus text-to-image retrieval
  * @param imageToText corpus image-to-text retrieval
  * @param seconds wall time of the evaluation (embedding + metrics)
@@ -39,6 +42,7 @@ public record EvaluationReport(
     int lastBatchSize,
     int distinctCaptions,
     Map<Integer, Double> inBatchMrr,
+    Map<Integer, Double> ceilingMrr,
     RetrievalMetrics.Directional textToImage,
     RetrievalMetrics.Directional imageToText,
     double seconds) {
@@ -57,6 +61,7 @@ public record EvaluationReport(
         lastBatchSize,
         distinctCaptions,
         inBatchMrr,
+        ceilingMrr,
         textToImage,
         imageToText,
         seconds);
@@ -79,6 +84,10 @@ public record EvaluationReport(
             + " against the true caption; captions with identical text count as the true one");
     ObjectNode mrr = o.putObject("in_batch_mrr");
     inBatchMrr.forEach((k, v) -> mrr.put(String.valueOf(k), v));
+    if (!ceilingMrr.isEmpty()) {
+      ObjectNode ceiling = o.putObject("in_batch_mrr_ceiling");
+      ceilingMrr.forEach((k, v) -> ceiling.put(String.valueOf(k), v));
+    }
     o.set("text_to_image", directional(textToImage));
     o.set("image_to_text", directional(imageToText));
     o.put("seconds", seconds);
@@ -101,12 +110,8 @@ public record EvaluationReport(
 
   /** Reads the form written by {@link #toJson()}. */
   public static EvaluationReport fromJson(JsonNode o) {
-    Map<Integer, Double> mrr = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> it = o.path("in_batch_mrr").fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
-      mrr.put(Integer.parseInt(e.getKey()), e.getValue().asDouble());
-    }
+    Map<Integer, Double> mrr = byK(o.path("in_batch_mrr"));
+    Map<Integer, Double> ceiling = byK(o.path("in_batch_mrr_ceiling"));
     return new EvaluationReport(
         o.path("name").asText(""),
         o.path("model").asText(""),
@@ -117,9 +122,20 @@ public record EvaluationReport(
         o.path("last_batch_size").asInt(),
         o.path("distinct_captions").asInt(),
         mrr,
+        ceiling,
         readDirectional(o.path("text_to_image")),
         readDirectional(o.path("image_to_text")),
         o.path("seconds").asDouble());
+  }
+
+  private static Map<Integer, Double> byK(JsonNode o) {
+    Map<Integer, Double> out = new LinkedHashMap<>();
+    Iterator<Map.Entry<String, JsonNode>> it = o.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      out.put(Integer.parseInt(e.getKey()), e.getValue().asDouble());
+    }
+    return out;
   }
 
   private static RetrievalMetrics.Directional readDirectional(JsonNode o) {
@@ -170,6 +186,9 @@ public record EvaluationReport(
             + " counts as the true one\n\n");
     sb.append("## In-batch image-to-caption MRR@k (the study's metric)\n\n");
     sb.append(Compare.table(java.util.List.of(this)));
+    if (!ceilingMrr.isEmpty()) {
+      sb.append("\n").append(Compare.CEILING_NOTE).append("\n");
+    }
     sb.append("\n## Corpus retrieval against the whole split (exact search)\n\n");
     sb.append("| direction | Recall@1 | Recall@5 | Recall@10 | MRR@10 |\n");
     sb.append("| --- | ---: | ---: | ---: | ---: |\n");

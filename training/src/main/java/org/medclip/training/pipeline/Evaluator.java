@@ -42,6 +42,7 @@ public final class Evaluator {
     long t0 = System.nanoTime();
     List<float[]> images = new ArrayList<>();
     List<String> captions = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
     int skipped = 0;
     for (int start = 0; start < records.size(); start += CHUNK) {
       List<ImageRecord> chunk = records.subList(start, Math.min(records.size(), start + CHUNK));
@@ -53,6 +54,7 @@ public final class Evaluator {
         } else {
           images.add(rows[i]);
           captions.add(chunk.get(i).caption());
+          ids.add(chunk.get(i).id());
         }
       }
     }
@@ -61,6 +63,14 @@ public final class Evaluator {
     int[] groups = RetrievalMetrics.groupsOf(captions);
     Map<Integer, Double> mrr =
         RetrievalMetrics.inBatchMrr(img, txt, groups, batchSize, RetrievalMetrics.STUDY_KS);
+    Map<Integer, Double> ceiling = Map.of();
+    Map<String, String> meanings = Semantics.read(corpus.root());
+    if (!meanings.isEmpty() && ids.stream().allMatch(meanings::containsKey)) {
+      List<String> meaning = ids.stream().map(meanings::get).toList();
+      ceiling =
+          RetrievalMetrics.inBatchCeiling(
+              RetrievalMetrics.groupsOf(meaning), groups, batchSize, RetrievalMetrics.STUDY_KS);
+    }
     RetrievalMetrics.Directional t2i = RetrievalMetrics.corpus(txt, img, groups);
     RetrievalMetrics.Directional i2t = RetrievalMetrics.corpus(img, txt, groups);
     int n = img.length;
@@ -80,6 +90,7 @@ public final class Evaluator {
             Math.min(last, n),
             distinct,
             mrr,
+            ceiling,
             t2i,
             i2t,
             (System.nanoTime() - t0) / 1e9);

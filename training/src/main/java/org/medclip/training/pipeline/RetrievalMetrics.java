@@ -182,6 +182,52 @@ public final class RetrievalMetrics {
   }
 
   /**
+   * The in-batch MRR@k a PERFECT model would get: one that gives every caption with the same
+   * meaning as the image the same, highest score. Captions of the true caption's text group count
+   * as the true answer (as in {@link #inBatchMrr}); the other captions of the same meaning are
+   * indistinguishable from it, so a perfect model places the true answer at a uniformly random
+   * position among them: with {@code c} such competitors in the batch, {@code E[MRR@k] = (1/(c+1))
+   * * sum_{r=1..min(k,c+1)} 1/r}. Same batches as {@link #inBatchMrr} (last partial batch
+   * included).
+   *
+   * @param meaning meaning group per pair (equal ids = captions that mean the same)
+   * @param group caption text group per pair (see {@link #groupsOf})
+   * @return expected MRR@k by k, in the order of {@code ks}
+   */
+  public static Map<Integer, Double> inBatchCeiling(
+      int[] meaning, int[] group, int batchSize, int... ks) {
+    if (meaning.length != group.length) {
+      throw new IllegalArgumentException(
+          "meaning and group differ in length: " + meaning.length + " vs " + group.length);
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+    }
+    int n = meaning.length;
+    Map<Integer, Double> out = new LinkedHashMap<>();
+    for (int k : ks) {
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        int start = i / batchSize * batchSize;
+        int end = Math.min(n, start + batchSize);
+        int c = 0;
+        for (int j = start; j < end; j++) {
+          if (meaning[j] == meaning[i] && group[j] != group[i]) {
+            c++;
+          }
+        }
+        double expected = 0;
+        for (int r = 1; r <= Math.min(k, c + 1); r++) {
+          expected += 1.0 / r;
+        }
+        sum += expected / (c + 1);
+      }
+      out.put(k, n == 0 ? 0.0 : sum / n);
+    }
+    return out;
+  }
+
+  /**
    * Ranks of the true answer for every query against ALL candidates (exact search).
    *
    * @param queries n query rows

@@ -58,7 +58,7 @@ class SyntheticCorpusGeneratorTest {
     Path four = tmp.resolve("four");
     SyntheticCorpusGenerator.generate(one, 7, 40, 15, 5, 1, false);
     SyntheticCorpusGenerator.generate(four, 7, 40, 15, 5, 4, false);
-    assertEquals(40 + 15 + 5 + 3, files(one).size());
+    assertEquals(40 + 15 + 5 + 3 + 1, files(one).size()); // + semantics.tsv
     assertSameTree(one, four);
 
     Path other = tmp.resolve("other");
@@ -88,6 +88,23 @@ class SyntheticCorpusGeneratorTest {
     var info = org.medclip.clip.image.ImageDecoder.probe(png, first.image());
     assertEquals(128, info.width());
     assertEquals(128, info.height());
+
+    // semantics.tsv: one meaning per captioned image; an arrow counts when the caption says so.
+    var meanings = org.medclip.training.pipeline.Semantics.read(out);
+    assertEquals(55, meanings.size());
+    for (ImageRecord rec : ds.records()) {
+      if (rec.caption() == null) {
+        assertTrue(!meanings.containsKey(rec.id()), rec.id());
+        continue;
+      }
+      String m = meanings.get(rec.id());
+      assertTrue(m != null, rec.id());
+      assertEquals(
+          rec.caption().contains("(arrow)"), m.endsWith(" ARROW"), rec.caption() + " / " + m);
+      if (rec.caption().contains("CT")) {
+        assertTrue(m.startsWith("CT ") || m.startsWith("PANELS CT "), rec.caption() + " / " + m);
+      }
+    }
   }
 
   @Test
@@ -100,7 +117,7 @@ class SyntheticCorpusGeneratorTest {
             () -> SyntheticCorpusGenerator.generate(out, 1, 3, 2, 1, 1, false));
     assertTrue(e.getMessage().contains("--overwrite"), e.getMessage());
     SyntheticCorpusGenerator.generate(out, 2, 4, 1, 0, 1, true);
-    assertEquals(4 + 1 + 3, files(out).size(), "old images removed");
+    assertEquals(4 + 1 + 3 + 1, files(out).size(), "old images removed");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -456,7 +473,7 @@ class SyntheticCorpusGeneratorTest {
       "--out", out.toString(), "--train", "6", "--test", "2", "--unlabelled", "1", "--threads", "2"
     };
     assertEquals(0, cl.execute(args));
-    assertEquals(6 + 2 + 1 + 3, files(out).size());
+    assertEquals(6 + 2 + 1 + 3 + 1, files(out).size());
     assertEquals(1, cl.execute(args));
     assertTrue(err.toString().contains("already holds a corpus"), err.toString());
     assertEquals(2, cl.execute("--out", out.toString(), "--domain", "space"));

@@ -85,6 +85,29 @@ class EvaluatorAndReportsTest {
     assertEquals(1f, r.firstBatch()[3][3], 0f);
     assertEquals(0f, r.firstBatch()[3][4], 0f);
     assertEquals("test", e.split());
+    assertTrue(e.ceilingMrr().isEmpty(), "no semantics.tsv, no ceiling");
+  }
+
+  @Test
+  void aCorpusThatRecordsMeaningsGetsACeilingRow() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("with-semantics"));
+    List<ImageRecord> records = new ArrayList<>();
+    List<Map.Entry<String, String>> meanings = new ArrayList<>();
+    for (int i = 0; i < 70; i++) {
+      records.add(new ImageRecord("img" + i, Split.TEST, "img" + i + ".png", "caption " + i));
+      meanings.add(
+          Map.entry("img" + i, i == 1 ? "same as img0" : i == 0 ? "same as img0" : "m" + i));
+    }
+    Semantics.write(root, meanings);
+    Corpus corpus = new Corpus(root, List.of());
+    EvaluationReport e =
+        Evaluator.evaluate("perfect", corpus, records, oneHot(records, corpus, "img7."), 64)
+            .report();
+    // img0 and img1 (same batch) mean the same: each is first with probability 1/2.
+    assertEquals(68.0 / 69, e.ceilingMrr().get(1), 1e-12);
+    assertEquals((67 + 2 * 0.75) / 69, e.ceilingMrr().get(3), 1e-12);
+    assertTrue(e.toMarkdown().contains("| " + Compare.CEILING_ROW + " | 0.986 |"), e.toMarkdown());
+    assertEquals(e, EvaluationReport.fromJson(e.toJson()));
   }
 
   private static EvaluationReport report(String name, double mrr1) {
@@ -94,7 +117,7 @@ class EvaluatorAndReportsTest {
     }
     RetrievalMetrics.Directional d =
         new RetrievalMetrics.Directional(Map.of(1, 0.1, 5, 0.5, 10, 0.9), 0.3, 10);
-    return new EvaluationReport(name, "m", "test", 10, 0, 64, 10, 10, mrr, d, d, 1.0);
+    return new EvaluationReport(name, "m", "test", 10, 0, 64, 10, 10, mrr, Map.of(), d, d, 1.0);
   }
 
   @Test

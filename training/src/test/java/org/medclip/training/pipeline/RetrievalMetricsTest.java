@@ -107,6 +107,29 @@ class RetrievalMetricsTest {
   }
 
   @Test
+  void theCeilingIsTheExpectedMrrOfAPerfectModelAmongCaptionsThatMeanTheSame() {
+    // Batch of 4: pairs 0 and 1 mean the same (worded differently), 2 and 3 are unique.
+    int[] meaning = {0, 0, 1, 2};
+    int[] text = {0, 1, 2, 3};
+    Map<Integer, Double> c = RetrievalMetrics.inBatchCeiling(meaning, text, 4, 1, 3);
+    // Pairs 0 and 1: rank 1 or 2 with probability 1/2 each: MRR@1 1/2, MRR@3 (1 + 1/2) / 2.
+    assertEquals((0.5 + 0.5 + 1 + 1) / 4, c.get(1), 1e-12);
+    assertEquals((0.75 + 0.75 + 1 + 1) / 4, c.get(3), 1e-12);
+    // The same text is the true caption, never a competitor.
+    assertEquals(
+        1.0, RetrievalMetrics.inBatchCeiling(meaning, new int[] {0, 0, 2, 3}, 4, 1).get(1));
+    // Only captions of the same batch compete: batches {0, 2} and {1, 3} after reordering.
+    int[] split = {0, 1, 0, 2};
+    assertEquals(1.0, RetrievalMetrics.inBatchCeiling(split, text, 2, 1).get(1), 1e-12);
+    // Three of a meaning in one batch: 1/3 at k = 1, (1 + 1/2 + 1/3) / 3 at k >= 3.
+    Map<Integer, Double> three =
+        RetrievalMetrics.inBatchCeiling(new int[] {5, 5, 5}, new int[] {0, 1, 2}, 64, 1, 3, 20);
+    assertEquals(1.0 / 3, three.get(1), 1e-12);
+    assertEquals((1 + 0.5 + 1.0 / 3) / 3, three.get(3), 1e-12);
+    assertEquals(three.get(3), three.get(20), 1e-12);
+  }
+
+  @Test
   void corpusRecallAndMrrAt10() {
     // 12 texts on a half circle, every image points at text 0: image i's own text ranks i + 1.
     int n = 12;
