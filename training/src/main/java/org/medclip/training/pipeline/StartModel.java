@@ -262,9 +262,9 @@ public record StartModel(
 
   /**
    * {@code base} with the from-scratch size overrides of {@code config} ({@code hidden_size},
-   * {@code num_layers}, {@code image_size}, {@code patch_size}; 0 keeps the base value). A new
-   * width applies to both towers and the projection, with an MLP of 4x the width and heads of width
-   * 32 (or the base's head count when it divides the width).
+   * {@code num_layers}, {@code image_size}, {@code patch_size}, {@code context_length}; 0 keeps the
+   * base value). A new width applies to both towers and the projection, with an MLP of 4x the width
+   * and heads of width 32 (or the base's head count when it divides the width).
    *
    * @throws IllegalArgumentException when the result is not a valid architecture
    */
@@ -273,7 +273,8 @@ public record StartModel(
     int layers = config.integer("num_layers");
     int image = config.integer("image_size");
     int patch = config.integer("patch_size");
-    if (hidden == 0 && layers == 0 && image == 0 && patch == 0) {
+    int context = config.integer("context_length");
+    if (hidden == 0 && layers == 0 && image == 0 && patch == 0 && context == 0) {
       return base;
     }
     ClipConfig.TextConfig t = base.text();
@@ -287,7 +288,7 @@ public record StartModel(
             hidden > 0 ? 4 * hidden : t.intermediateSize(),
             layers > 0 ? layers : t.numLayers(),
             heads(th, t.numHeads()),
-            t.maxPositions(),
+            context > 0 ? context : t.maxPositions(),
             t.hiddenAct(),
             t.layerNormEps(),
             t.bosTokenId(),

@@ -80,6 +80,12 @@ public final class TrainingConfig {
     add(k, "num_layers", Type.INT, 0, "from scratch: layers of both towers; 0 = the model's");
     add(k, "image_size", Type.INT, 0, "from scratch: input side in pixels; 0 = the model's");
     add(k, "patch_size", Type.INT, 0, "from scratch: patch side in pixels; 0 = the model's");
+    add(
+        k,
+        "context_length",
+        Type.INT,
+        0,
+        "from scratch: text positions (start and end tokens included); 0 = the model's");
     add(k, "vocab_min_frequency", Type.INT, 1, "from scratch: words seen fewer times become [UNK]");
     add(
         k,
@@ -265,8 +271,12 @@ public final class TrainingConfig {
     atLeast("prefetch_batches", 0, origin);
     atLeast("torch_threads", 0, origin);
     atLeast("vocab_max_size", 5, origin);
-    for (String a : new String[] {"hidden_size", "num_layers", "image_size", "patch_size"}) {
+    for (String a :
+        new String[] {"hidden_size", "num_layers", "image_size", "patch_size", "context_length"}) {
       atLeast(a, 0, origin);
+    }
+    if (integer("context_length") == 1 || integer("context_length") > 512) {
+      throw bad("context_length", "must be 0 (the model's) or 2..512", origin);
     }
     if (integer("hidden_size") % 32 != 0) {
       throw bad("hidden_size", "must be a multiple of 32 (heads of width 32), or 0", origin);

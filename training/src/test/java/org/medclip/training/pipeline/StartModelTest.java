@@ -63,6 +63,20 @@ class StartModelTest {
                 TrainingConfig.defaults()
                     .setAll(java.util.Map.of("image_size", "50", "patch_size", "8"), "test"));
     assertTrue(bad.getMessage().contains("divisible by patch_size 8"), bad.getMessage());
+
+    assertEquals(32, cc.text().maxPositions(), "context kept when not overridden");
+    ClipConfig longer =
+        StartModel.resize(
+            StartModel.architecture("demo", 50),
+            TrainingConfig.defaults().setAll(java.util.Map.of("context_length", "64"), "test"));
+    assertEquals(64, longer.text().maxPositions());
+    assertEquals(ClipConfig.demo(50).vision(), longer.vision());
+    UserInputException one =
+        assertThrows(
+            UserInputException.class,
+            () ->
+                TrainingConfig.defaults().setAll(java.util.Map.of("context_length", "1"), "test"));
+    assertTrue(one.getMessage().contains("context_length"), one.getMessage());
   }
 
   @Test
