@@ -83,6 +83,7 @@ bench-search: ## Search at 185,000 images: REST p50/p99 and req/s (1 and 8 clien
 
 test-e2e: ## Browser tests (Debian chromium) of the SPA against a real backend, database and tiny model (needs test-java or build)
 	@scripts/e2e
+	@scripts/e2e-quality
 
 format: ## Format Java (google-java-format) and TypeScript (Prettier)
 	@$(MVN) -q spotless:apply
