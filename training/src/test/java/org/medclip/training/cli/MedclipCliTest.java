@@ -143,7 +143,10 @@ class MedclipCliTest {
     Result cmp = run("compare", run.toString(), evalOut.resolve("report.json").toString());
     assertEquals(0, cmp.code(), cmp.err());
     String[] lines = cmp.out().strip().split("\n");
-    assertEquals(5, lines.length, cmp.out()); // header, rule, baseline, run, evaluate
+    // header, rule, baseline, run, evaluate, and the ceiling (the synthetic corpus has semantics)
+    assertEquals(6, lines.length, cmp.out());
+    assertTrue(
+        lines[5].startsWith("| " + org.medclip.training.pipeline.Compare.CEILING_ROW + " |"));
     assertTrue(lines[2].startsWith("| baseline |"), cmp.out());
     assertTrue(lines[4].startsWith("| tiny-bundle |"), cmp.out());
 
