@@ -81,10 +81,13 @@ final class IngestFolder {
 
   /** Random pixels seeded by the index and a variant (another variant: another file). */
   static byte[] png(int i, int variant) throws IOException {
-    int w = i == 0 ? 300 : 24 + 4 * i;
-    int h = i == 0 ? 200 : 20 + 2 * i;
+    return randomPng(i == 0 ? 300 : 24 + 4 * i, i == 0 ? 200 : 20 + 2 * i, i * 1000L + variant);
+  }
+
+  /** A {@code w} x {@code h} PNG of random pixels from {@code seed}. */
+  static byte[] randomPng(int w, int h, long seed) throws IOException {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Random rnd = new Random(i * 1000L + variant);
+    Random rnd = new Random(seed);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         img.setRGB(x, y, rnd.nextInt(0x1000000));
