@@ -2,10 +2,7 @@ package org.medclip.training.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.medclip.clip.corpus.DatasetException;
 import org.medclip.clip.corpus.ImageClefWriter;
@@ -244,12 +241,14 @@ public final class GeneralDomainGenerator {
         index -> sample(seed, index),
         new ImageClefWriter.Counts(train, test, unlabelled),
         threads);
-    List<Map.Entry<String, String>> meanings = new ArrayList<>();
-    for (long i = 0; i < (long) train + test; i++) {
-      Spec spec = spec(seed, i);
-      meanings.add(Map.entry(id(i), meaning(spec, caption(spec))));
-    }
-    Semantics.write(out, meanings);
+    Semantics.write(
+        out,
+        (long) train + test,
+        GeneralDomainGenerator::id,
+        i -> {
+          Spec spec = spec(seed, i);
+          return meaning(spec, caption(spec));
+        });
   }
 
   /**

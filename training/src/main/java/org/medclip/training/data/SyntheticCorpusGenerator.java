@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.medclip.clip.corpus.DatasetException;
 import org.medclip.clip.corpus.ImageClefWriter;
@@ -153,12 +152,14 @@ public final class SyntheticCorpusGenerator {
         index -> sample(seed, index),
         new ImageClefWriter.Counts(train, test, unlabelled),
         threads);
-    List<Map.Entry<String, String>> meanings = new ArrayList<>();
-    for (long i = 0; i < (long) train + test; i++) {
-      FigureSpec spec = spec(seed, i);
-      meanings.add(Map.entry(id(i), meaning(spec, MedicalCaptions.caption(spec))));
-    }
-    Semantics.write(out, meanings);
+    Semantics.write(
+        out,
+        (long) train + test,
+        SyntheticCorpusGenerator::id,
+        i -> {
+          FigureSpec spec = spec(seed, i);
+          return meaning(spec, MedicalCaptions.caption(spec));
+        });
   }
 
   /**

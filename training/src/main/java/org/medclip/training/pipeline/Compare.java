@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The study's comparison table: one row per run, columns in-batch MRR@1, 3, 5, 10, 20 on the test
@@ -79,27 +80,23 @@ public final class Compare {
     }
     sb.append(" |\n").append(rule).append(" |\n");
     for (EvaluationReport r : reports) {
-      sb.append("| ").append(r.name());
-      for (int k : RetrievalMetrics.STUDY_KS) {
-        Double v = r.inBatchMrr().get(k);
-        sb.append(v == null ? " | -" : String.format(Locale.ROOT, " | %.3f", v));
-      }
-      sb.append(" |\n");
+      row(sb, r.name(), r.inBatchMrr());
     }
     // One ceiling row, from the first report that has one (runs compared on the same split share
     // it).
     reports.stream()
         .filter(r -> !r.ceilingMrr().isEmpty())
         .findFirst()
-        .ifPresent(
-            r -> {
-              sb.append("| ").append(CEILING_ROW);
-              for (int k : RetrievalMetrics.STUDY_KS) {
-                Double v = r.ceilingMrr().get(k);
-                sb.append(v == null ? " | -" : String.format(Locale.ROOT, " | %.3f", v));
-              }
-              sb.append(" |\n");
-            });
+        .ifPresent(r -> row(sb, CEILING_ROW, r.ceilingMrr()));
     return sb.toString();
+  }
+
+  private static void row(StringBuilder sb, String name, Map<Integer, Double> mrr) {
+    sb.append("| ").append(name);
+    for (int k : RetrievalMetrics.STUDY_KS) {
+      Double v = mrr.get(k);
+      sb.append(v == null ? " | -" : String.format(Locale.ROOT, " | %.3f", v));
+    }
+    sb.append(" |\n");
   }
 }

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
  * {@code semantics.tsv} at the root of a synthetic corpus: {@code id<TAB>meaning} per captioned
@@ -43,12 +43,16 @@ public final class Semantics {
     return out;
   }
 
-  /** Writes {@code id<TAB>meaning} lines (atomically: temp file, then rename). */
-  public static void write(Path corpusRoot, List<Map.Entry<String, String>> rows)
+  /**
+   * Writes {@code id<TAB>meaning} lines for generated images {@code 0 .. count - 1} (atomically:
+   * temp file, then rename).
+   */
+  public static void write(
+      Path corpusRoot, long count, LongFunction<String> id, LongFunction<String> meaning)
       throws IOException {
     StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, String> r : rows) {
-      sb.append(r.getKey()).append('\t').append(r.getValue()).append('\n');
+    for (long i = 0; i < count; i++) {
+      sb.append(id.apply(i)).append('\t').append(meaning.apply(i)).append('\n');
     }
     Path tmp = corpusRoot.resolve(FILE + ".tmp");
     Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);

@@ -92,13 +92,10 @@ class EvaluatorAndReportsTest {
   void aCorpusThatRecordsMeaningsGetsACeilingRow() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("with-semantics"));
     List<ImageRecord> records = new ArrayList<>();
-    List<Map.Entry<String, String>> meanings = new ArrayList<>();
     for (int i = 0; i < 70; i++) {
       records.add(new ImageRecord("img" + i, Split.TEST, "img" + i + ".png", "caption " + i));
-      meanings.add(
-          Map.entry("img" + i, i == 1 ? "same as img0" : i == 0 ? "same as img0" : "m" + i));
     }
-    Semantics.write(root, meanings);
+    Semantics.write(root, 70, i -> "img" + i, i -> i <= 1 ? "same as img0" : "m" + i);
     Corpus corpus = new Corpus(root, List.of());
     EvaluationReport e =
         Evaluator.evaluate("perfect", corpus, records, oneHot(records, corpus, "img7."), 64)
