@@ -11,13 +11,16 @@ export OMP_WAIT_POLICY ?= PASSIVE
 MVN ?= mvn -B -ntp
 RUN_DIR := .run
 
-.PHONY: help setup setup-system setup-frontend db-start db-stop db-status db-psql db-reset \
+.PHONY: help setup setup-run setup-system setup-frontend db-start db-stop db-status db-psql db-reset \
         build run stop ingest test test-java test-frontend test-e2e bench-model bench-preprocess bench-search bench-train format clean
 
 help: ## List every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
 
 setup: setup-system setup-frontend ## Install everything missing: apt packages, pgvector, npm packages (Maven fetches its own)
+
+setup-run: setup-frontend ## What `make run` needs: as setup, but without Chromium (only the browser tests use it)
+	@scripts/setup-system --no-browser
 
 setup-system: ## apt packages (PostgreSQL 15, server headers, Chromium) and pgvector 0.8.0 from source
 	@scripts/setup-system
@@ -43,7 +46,7 @@ db-reset: ## Delete the project's database cluster and start a fresh one
 build: setup-frontend ## Build all modules and the SPA (no tests)
 	@$(MVN) -q -DskipTests -Dspotless.check.skip=true install
 
-run: setup db-start build ## The main job: set up, database, build, demo corpus + model (once), ingest, app at :8080
+run: setup-run db-start build ## The main job: set up, database, build, demo corpus + model (once), ingest, app at :8080
 	@scripts/run-demo
 
 stop: ## Stop what `make run` started (the backend and the database)

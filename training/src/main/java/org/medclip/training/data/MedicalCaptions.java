@@ -13,11 +13,12 @@ import org.medclip.training.data.ScanSpec.SizeClass;
 
 /**
  * Writes radiology-style captions for {@link FigureSpec}s. Every attribute a caption states
- * (modality, view, anatomy, finding, side, level, size class or size in mm, vertebra, arrow, chart
- * type, number of bars or lines, trend, error bars, panel letters) is taken from the spec and
- * therefore drawn. The phrasing varies with a random stream derived from the spec's seed: synonyms,
- * abbreviations, sentence order, and distractor clauses that the image neither shows nor
- * contradicts (figure numbers, patient age and sex, follow-up remarks, chart topics).
+ * (modality, contrast enhancement, view, anatomy, finding, side, level, size class or size in mm,
+ * amount of fluid, vertebra, arrow, chart type, number of bars or lines, trend, error bars, panel
+ * letters) is taken from the spec and therefore drawn. The phrasing varies with a random stream
+ * derived from the spec's seed: synonyms, abbreviations, sentence order, and distractor clauses
+ * that the image neither shows nor contradicts (figure numbers, patient age and sex, follow-up
+ * remarks, chart topics).
  *
  * <p>Captions are one line: no tabs, no line breaks.
  */
@@ -77,7 +78,7 @@ public final class MedicalCaptions {
       return prefix + capitalise(body) + suffix;
     }
     String finding = findingPhrase(s, r);
-    String arrow = s.arrow() && chance(r, 0.8) ? " (arrow)" : "";
+    String arrow = s.arrow() ? " (arrow)" : "";
     String body =
         switch (r.nextInt(6)) {
           case 0 -> mod + patient + " showing " + finding + arrow + ".";
@@ -166,6 +167,9 @@ public final class MedicalCaptions {
     }
     String view = view(s, r);
     String noun = modalityNoun(s.modality(), r);
+    String[] contrast = contrastWords(s, r);
+    view = contrast[0] + view;
+    noun = noun + contrast[1];
     String[] ofForms;
     String[] prefixForms;
     switch (s.anatomy()) {
@@ -194,6 +198,40 @@ public final class MedicalCaptions {
       return view + noun + " " + pick(r, ofForms);
     }
     return view + pick(r, prefixForms) + " " + noun;
+  }
+
+  /**
+   * {prefix, suffix} around the modality noun: an enhanced study always says so ("contrast-enhanced
+   * CT", "T1-weighted MRI after gadolinium"); an unenhanced CT or T1-weighted study says so half of
+   * the time; other modalities say nothing.
+   */
+  private static String[] contrastWords(ScanSpec s, SplittableRandom r) {
+    if (!ScanSpec.enhances(s.modality())) {
+      return new String[] {"", ""};
+    }
+    boolean ct = s.modality() == Modality.CT;
+    if (s.contrast()) {
+      if (chance(r, 0.25)) {
+        return new String[] {
+          "", ct ? pick(r, " with intravenous contrast", " with IV contrast") : " after gadolinium"
+        };
+      }
+      return new String[] {
+        ct
+            ? pick(r, "contrast-enhanced ", "post-contrast ", "IV contrast-enhanced ")
+            : pick(r, "post-contrast ", "gadolinium-enhanced ", "contrast-enhanced "),
+        ""
+      };
+    }
+    if (chance(r, 0.5)) {
+      return new String[] {"", ""};
+    }
+    return new String[] {
+      ct
+          ? pick(r, "non-contrast ", "unenhanced ", "non-enhanced ")
+          : pick(r, "pre-contrast ", "unenhanced ", "non-contrast "),
+      ""
+    };
   }
 
   private static String side(Side s) {
@@ -347,12 +385,32 @@ public final class MedicalCaptions {
               "a pleural effusion on the " + side(s.side()),
               "a " + side(s.side()) + "-sided effusion with a fluid level",
               "fluid in the " + side(s.side()) + " pleural space");
-      case KNEE -> pick(r, "a joint effusion", "a knee effusion", "an effusion of the knee joint");
-      default ->
-          s.modality() == Modality.ULTRASOUND
-              ? pick(r, "free fluid", "anechoic free fluid", "ascites")
-              : pick(r, "ascites", "free intraperitoneal fluid", "perihepatic fluid");
+      case KNEE -> {
+        String a = amountWord(s, r);
+        yield pick(
+            r,
+            article(a) + a + " joint effusion",
+            article(a) + a + " knee effusion",
+            article(a) + a + " effusion of the knee joint");
+      }
+      default -> {
+        String a = amountWord(s, r);
+        yield s.modality() == Modality.ULTRASOUND
+            ? pick(
+                r,
+                article(a) + a + " amount of free fluid",
+                a + " anechoic free fluid",
+                a + " ascites")
+            : pick(r, a + " ascites", a + " free intraperitoneal fluid", a + " perihepatic fluid");
+      }
     };
+  }
+
+  /** The amount of fluid of an effusion with a size class. */
+  private static String amountWord(ScanSpec s, SplittableRandom r) {
+    return s.size() == SizeClass.SMALL
+        ? pick(r, "small", "minimal")
+        : pick(r, "large", "extensive");
   }
 
   private static String fracture(ScanSpec s, SplittableRandom r) {

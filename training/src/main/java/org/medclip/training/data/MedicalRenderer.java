@@ -5,6 +5,7 @@ import org.medclip.training.data.ScanSpec.Finding;
 import org.medclip.training.data.ScanSpec.Level;
 import org.medclip.training.data.ScanSpec.Modality;
 import org.medclip.training.data.ScanSpec.Side;
+import org.medclip.training.data.ScanSpec.SizeClass;
 
 /**
  * Draws {@link FigureSpec}s as 128x128 greyscale images. Pure and thread-safe: the pixels depend
@@ -113,8 +114,26 @@ public final class MedicalRenderer {
       this.noise = new SplittableRandom(mix(s.seed(), 0x0015EL));
     }
 
+    /**
+     * The grey value of {@code tissue}; in a contrast-enhanced study organs are 0.22 and soft
+     * tissue 0.12 brighter.
+     */
     float t(T tissue) {
-      return PALETTE[s.modality().ordinal()][tissue.ordinal()];
+      float v = PALETTE[s.modality().ordinal()][tissue.ordinal()];
+      if (s.contrast()) {
+        v += tissue == T.ORGAN ? .22f : tissue == T.SOFT ? .12f : 0f;
+      }
+      return Math.min(1f, v);
+    }
+
+    /** {@code plain}, or {@code enhanced} in a contrast-enhanced study. */
+    float enh(float plain, float enhanced) {
+      return s.contrast() ? enhanced : plain;
+    }
+
+    /** By the amount of fluid of an effusion: {@code small} for SMALL, else {@code large}. */
+    double amount(double small, double large) {
+      return s.size() == SizeClass.SMALL ? small : large;
     }
 
     double j(double amplitude) {
@@ -184,10 +203,10 @@ public final class MedicalRenderer {
     double tipY = x.fy - (x.s.lesionRadiusPx() + 3);
     double tailX = clamp(tipX + dir * 14, 2, SIZE - 2);
     double tailY = clamp(tipY - 14, 2, SIZE - 2);
-    x.c.line(tailX, tailY, tipX, tipY, 1.6, 1f);
+    x.c.line(tailX, tailY, tipX, tipY, 2.4, 1f);
     double ang = Math.atan2(tipY - tailY, tipX - tailX);
     for (double d : new double[] {0.5, -0.5}) {
-      x.c.line(tipX, tipY, tipX - 5 * Math.cos(ang + d), tipY - 5 * Math.sin(ang + d), 1.6, 1f);
+      x.c.line(tipX, tipY, tipX - 6 * Math.cos(ang + d), tipY - 6 * Math.sin(ang + d), 2.4, 1f);
     }
   }
 
@@ -224,6 +243,7 @@ public final class MedicalRenderer {
       c.ellipse(x.gx[0], x.gy[0], lungRx, lungRy, 0.15, x.t(T.LUNG));
       c.ellipse(x.gx[1], x.gy[1], lungRx, lungRy, -0.15, x.t(T.LUNG));
       c.ellipse(68 + dx, 68 + dy, 12, 14, 0.3, x.t(T.ORGAN));
+      c.ellipse(57 + dx, 50 + dy, 4.5, 4.5, 0, x.enh(x.t(T.SOFT), .92f)); // ascending aorta
       c.ellipse(64 + dx, 96 + dy, 7, 7, 0, x.t(T.BONE));
       c.ellipse(64 + dx, 104 + dy, 2.5, 2.5, 0, x.t(T.FLUID));
       c.rect(64 + dx, 29 + dy, 4, 2, 0, x.t(T.BONE));
@@ -305,7 +325,7 @@ public final class MedicalRenderer {
         double y0 = 32 + (x.gy[0] - 62) + k * 11;
         x.fx = 64 + (x.gx[0] - 42) + sgn * (7 + 35 * t);
         x.fy = y0 + 9 * t;
-        c.line(x.fx - 1.2, x.fy - 3, x.fx + 1.2, x.fy + 3, 1.4, x.t(T.LUNG) * 0.6f);
+        c.line(x.fx - 1.6, x.fy - 4, x.fx + 1.6, x.fy + 4, 2.6, x.t(T.LUNG) * 0.6f);
       }
       default -> {}
     }
@@ -316,7 +336,7 @@ public final class MedicalRenderer {
     int count = 3 + x.find.nextInt(n);
     for (int i = 0; i < count; i++) {
       x.c.ellipse(
-          x.fx + x.f(-4, 4), x.fy + x.f(-4, 4), x.f(0.9, 1.4), x.f(0.9, 1.4), 0, x.t(T.CALC));
+          x.fx + x.f(-4, 4), x.fy + x.f(-4, 4), x.f(1.3, 1.9), x.f(1.3, 1.9), 0, x.t(T.CALC));
     }
   }
 
@@ -341,12 +361,20 @@ public final class MedicalRenderer {
     c.ellipse(cx, cy, 47 * sx, 55, 0, x.t(T.BONE));
     c.ellipse(cx, cy, 43 * sx, 51, 0, x.t(T.GM));
     c.ellipse(cx, cy, 33 * sx, 41, 0, x.t(T.WM));
-    c.line(cx, cy - 50, cx, cy + 50, 1, x.t(T.FLUID));
+    if (x.s.contrast()) {
+      c.line(cx, cy - 50, cx, cy + 50, 2, .95f); // enhancing falx and sinus
+    } else {
+      c.line(cx, cy - 50, cx, cy + 50, 1, x.t(T.FLUID));
+    }
     double vr = 12 + x.j(2);
     c.ellipse(cx - 6, cy - 4, 4, vr, 0.25, x.t(T.FLUID));
     c.ellipse(cx + 6, cy - 4, 4, vr, -0.25, x.t(T.FLUID));
     c.ellipse(cx - 9, cy + 14, 3, 5, -0.5, x.t(T.FLUID));
     c.ellipse(cx + 9, cy + 14, 3, 5, 0.5, x.t(T.FLUID));
+    if (x.s.contrast()) { // enhancing choroid plexus
+      c.ellipse(cx - 9, cy + 15, 1.6, 2.4, -0.5, .95f);
+      c.ellipse(cx + 9, cy + 15, 1.6, 2.4, 0.5, .95f);
+    }
     double sgn = x.sideSign();
     switch (x.s.finding()) {
       case NODULE -> {
@@ -377,7 +405,7 @@ public final class MedicalRenderer {
         x.fy = ey;
         double ox = sgn * Math.cos(a);
         double oy = Math.sin(a);
-        c.line(ex - 4 * ox, ey - 4 * oy + 1.5, ex + 4 * ox, ey + 4 * oy - 1.5, 1.5, .1f);
+        c.line(ex - 4 * ox, ey - 4 * oy + 1.5, ex + 4 * ox, ey + 4 * oy - 1.5, 2.6, .1f);
       }
       default -> {}
     }
@@ -395,15 +423,15 @@ public final class MedicalRenderer {
     c.ellipse(64 + dx, 66 + dy, 50, 37, 0, x.t(T.SOFT));
     double lx = 44 + dx + x.j(2);
     double ly = 58 + dy;
-    c.ellipse(lx, ly, 24, 20, 0.2, .56f);
+    c.ellipse(lx, ly, 24, 20, 0.2, x.enh(.56f, .7f));
     c.ellipse(90 + dx, 58 + dy, 10, 13, 0.2, x.t(T.ORGAN));
     x.gx[0] = 44 + dx; // patient right kidney (image left)
     x.gx[1] = 84 + dx;
     x.gy[0] = x.gy[1] = 84 + dy;
-    c.ellipse(x.gx[0], x.gy[0], 7, 10, 0.3, .6f);
-    c.ellipse(x.gx[1], x.gy[1], 7, 10, -0.3, .6f);
+    c.ellipse(x.gx[0], x.gy[0], 7, 10, 0.3, x.enh(.6f, .72f));
+    c.ellipse(x.gx[1], x.gy[1], 7, 10, -0.3, x.enh(.6f, .72f));
     c.ellipse(64 + dx, 94 + dy, 7, 7, 0, x.t(T.BONE));
-    c.ellipse(64 + dx, 80 + dy, 4, 4, 0, .62f);
+    c.ellipse(64 + dx, 80 + dy, 4, 4, 0, x.enh(.62f, .93f)); // aorta
     for (int k = 0; k < 4; k++) {
       c.ellipse(58 + dx + x.j(12), 66 + dy + x.j(6), 4 + x.j(1), 3 + x.j(1), 0, x.t(T.AIR));
     }
@@ -418,30 +446,31 @@ public final class MedicalRenderer {
         int k = x.s.side() == Side.LEFT ? 1 : 0;
         x.fx = x.gx[k] + x.f(-2, 2);
         x.fy = x.gy[k] + x.f(-3, 3);
-        c.ellipse(x.fx, x.fy, 1.8, 1.6, 0, x.t(T.CALC));
+        c.ellipse(x.fx, x.fy, 2.4, 2.2, 0, x.t(T.CALC));
       }
       case EFFUSION -> {
         // ascites: fluid rims around liver and spleen, inside the abdominal wall
         x.fx = lx - 24;
         x.fy = ly;
         float[] v = {x.t(T.FLUID)};
+        double rim = x.amount(2.5, 8);
         c.paint(
             (px, py) -> {
-              double u = (px - lx) / 29;
-              double w = (py - ly) / 25;
-              double outer = (Math.sqrt(u * u + w * w) - 1) * 25;
+              double u = (px - lx) / (24 + rim);
+              double w = (py - ly) / (20 + rim);
+              double outer = (Math.sqrt(u * u + w * w) - 1) * (20 + rim);
               double u2 = (px - lx) / 24;
               double w2 = (py - ly) / 20;
               double inner = (Math.sqrt(u2 * u2 + w2 * w2) - 1) * 20;
               return Math.max(outer, -inner);
             },
-            lx - 30,
-            ly - 26,
-            lx + 30,
-            ly + 26,
+            lx - 34,
+            ly - 30,
+            lx + 34,
+            ly + 30,
             v,
             1f);
-        c.ellipse(100 + dx, 78 + dy, 6, 10, -0.3, v, 1f);
+        c.ellipse(100 + dx, 78 + dy, x.amount(3.5, 8), x.amount(6, 13), -0.3, v, 1f);
       }
       default -> {}
     }
@@ -507,7 +536,7 @@ public final class MedicalRenderer {
       case EFFUSION -> {
         x.fx = 86 + x.f(-4, 4);
         x.fy = 96 + x.f(-3, 3);
-        c.ellipse(x.fx, x.fy, 16, 5, -0.35, x.t(T.FLUID));
+        c.ellipse(x.fx, x.fy, x.amount(10, 21), x.amount(3, 7.5), -0.35, x.t(T.FLUID));
       }
       default -> {}
     }
@@ -533,6 +562,9 @@ public final class MedicalRenderer {
       c.rect(64, 64, 70, 70, 0, x.t(T.SOFT));
       c.rect(122, 64, 8, 70, 0, x.t(T.FAT)); // posterior subcutaneous fat
       c.rect(8, 64, 10, 70, 0, x.t(T.ORGAN)); // anterior abdominal contents
+      if (x.s.contrast()) {
+        c.rect(bx - 23, 64, 2.5, 70, 0, .93f); // enhancing aorta
+      }
       c.rect(bx + 24, 64, 5, 70, 0, x.t(T.FLUID)); // spinal canal (CSF)
       c.rect(bx + 24, 64, 2.2, 70, 0, x.mri() ? .45f : x.t(T.SOFT)); // cord
     }
@@ -566,7 +598,7 @@ public final class MedicalRenderer {
       x.fx = bx;
       x.fy = y;
       double tilt = x.f(-2, 2);
-      c.line(bx - 13, y - tilt, bx + 13, y + tilt, 1.5, xray ? .25f : .08f);
+      c.line(bx - 13, y - tilt, bx + 13, y + tilt, 2.6, xray ? .25f : .08f);
     }
   }
 
@@ -607,16 +639,18 @@ public final class MedicalRenderer {
         double tilt = x.f(-4, 4);
         x.fx = bxc;
         x.fy = y;
-        c.line(bxc - 13, y - tilt, bxc + 13, y + tilt, 1.6, x.mri() ? .06f : .3f);
+        c.line(bxc - 13, y - tilt, bxc + 13, y + tilt, 2.8, x.mri() ? .06f : .3f);
       }
       case EFFUSION -> {
         // fluid in the widened joint space and distending the capsule on both sides
         float[] v = {x.mri() ? x.t(T.FLUID) : .5f};
         x.fx = cx + 30;
         x.fy = jy;
-        c.rect(cx, jy - 1, 22, 2.2, 0, v, 1f);
-        c.ellipse(cx - 29, jy - 4, 6, 13, 0, v, 1f);
-        c.ellipse(cx + 30, jy - 4, 6, 13, 0, v, 1f);
+        double w = x.amount(4, 7.5);
+        double h = x.amount(8, 16);
+        c.rect(cx, jy - 1, 22, x.amount(1.6, 3), 0, v, 1f);
+        c.ellipse(cx - 29, jy - 4, w, h, 0, v, 1f);
+        c.ellipse(cx + 30, jy - 4, w, h, 0, v, 1f);
       }
       default -> {}
     }

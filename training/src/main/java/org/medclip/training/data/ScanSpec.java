@@ -15,11 +15,15 @@ import java.util.Objects;
  * @param finding what is abnormal, or {@link Finding#NORMAL}
  * @param side the patient side of the finding, {@link Side#NONE} when not applicable
  * @param level the level of the finding, {@link Level#NONE} when not applicable
- * @param size size class of a nodule/mass, {@link SizeClass#NONE} otherwise
+ * @param size size class of a nodule/mass or of a joint effusion, ascites or free fluid (the amount
+ *     of fluid), {@link SizeClass#NONE} otherwise
  * @param lesionRadiusPx radius in pixels (of a 128-pixel image) of a nodule/mass, 0 otherwise;
  *     SMALL is in [3, 5), LARGE in [8, 12)
  * @param vertebra lumbar vertebra 1..5 of a spine fracture (UPPER: 1-2, LOWER: 4-5), 0 otherwise
- * @param arrow whether an arrow points at the finding (the caption may then say "(arrow)")
+ * @param arrow whether an arrow points at the finding (the caption then says "(arrow)")
+ * @param contrast whether the study is contrast-enhanced (intravenous contrast on CT, gadolinium on
+ *     T1-weighted MRI): organs and soft tissue brighter, vessels and dura bright; only CT and MRI
+ *     T1 have it, and their captions always say so when it is
  * @param seed drives anatomical variation and noise; the finding has its own derived stream, so the
  *     same spec with {@link Finding#NORMAL} differs only where the finding is drawn
  */
@@ -33,6 +37,7 @@ public record ScanSpec(
     double lesionRadiusPx,
     int vertebra,
     boolean arrow,
+    boolean contrast,
     long seed)
     implements FigureSpec {
 
@@ -130,14 +135,16 @@ public record ScanSpec(
               + ", size "
               + a.size);
     }
+    boolean lesion = finding == Finding.NODULE;
     if (a.size
+        && lesion
         && !(size == SizeClass.SMALL
             ? lesionRadiusPx >= 3 && lesionRadiusPx < 5
             : lesionRadiusPx >= 8 && lesionRadiusPx < 12)) {
       throw new IllegalArgumentException("radius " + lesionRadiusPx + " does not fit " + size);
     }
-    if (!a.size && lesionRadiusPx != 0) {
-      throw new IllegalArgumentException("radius without a size class");
+    if (!lesion && lesionRadiusPx != 0) {
+      throw new IllegalArgumentException("radius without a nodule or mass");
     }
     if (vertebra != 0
         && (level == Level.UPPER ? vertebra < 1 || vertebra > 2 : vertebra < 4 || vertebra > 5)) {
@@ -146,6 +153,14 @@ public record ScanSpec(
     if (arrow && finding == Finding.NORMAL) {
       throw new IllegalArgumentException("an arrow needs a finding");
     }
+    if (contrast && !enhances(modality)) {
+      throw new IllegalArgumentException("no contrast enhancement is drawn on " + modality);
+    }
+  }
+
+  /** Whether studies of {@code m} can be contrast-enhanced: CT and T1-weighted MRI. */
+  public static boolean enhances(Modality m) {
+    return m == Modality.CT || m == Modality.MRI_T1;
   }
 
   /** Which attributes a finding has; null when the renderer does not draw it. */
@@ -186,14 +201,14 @@ public record ScanSpec(
                 m == Modality.CT
                     ? new Attributes(true, false, false)
                     : new Attributes(false, false, false);
-            case EFFUSION -> new Attributes(false, false, false);
+            case EFFUSION -> new Attributes(false, false, true);
             default -> null;
           };
       case SPINE -> f == Finding.FRACTURE ? new Attributes(false, true, false) : null;
       case KNEE ->
           switch (f) {
             case FRACTURE -> new Attributes(false, true, false);
-            case EFFUSION -> m == Modality.XRAY || mri ? new Attributes(false, false, false) : null;
+            case EFFUSION -> m == Modality.XRAY || mri ? new Attributes(false, false, true) : null;
             default -> null;
           };
     };
@@ -210,7 +225,7 @@ public record ScanSpec(
     };
   }
 
-  /** A normal scan of the same patient: same modality, anatomy and seed, no finding. */
+  /** A normal scan of the same patient: same modality, anatomy, contrast and seed, no finding. */
   public ScanSpec withoutFinding() {
     return new ScanSpec(
         modality,
@@ -222,6 +237,7 @@ public record ScanSpec(
         0,
         0,
         false,
+        contrast,
         seed);
   }
 

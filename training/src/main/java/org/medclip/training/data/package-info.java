@@ -11,15 +11,16 @@
  * <h2>Generating</h2>
  *
  * {@link org.medclip.training.data.DatagenCommand} writes the same layout with 128x128 PNGs: {@link
- * org.medclip.training.data.SyntheticCorpusGenerator} (medical: X-ray, CT, T1/T2 MRI and ultrasound
- * of chest, brain, abdomen, spine and knee with nodules, fractures, effusions and calcifications,
- * plus charts and 2x2 panels) and {@link org.medclip.training.data.GeneralDomainGenerator}
- * (coloured shapes, for pretraining the demo's base model). Image {@code i} is a pure function of
- * {@code (seed, i)}: output is byte-identical for any thread count. Each medical figure is a {@link
- * org.medclip.training.data.FigureSpec}; the image is rendered from the spec ({@link
- * org.medclip.training.data.MedicalRenderer}) and the caption is written from the same spec ({@link
- * org.medclip.training.data.MedicalCaptions}), so every attribute a caption states is drawn. Sides
- * are the patient's, shown in the radiological convention: the patient's left is on the image's
- * right.
+ * org.medclip.training.data.SyntheticCorpusGenerator} (medical: X-ray, CT (plain or
+ * contrast-enhanced), T1 (plain or gadolinium-enhanced) and T2 MRI and ultrasound of chest, brain,
+ * abdomen, spine and knee with nodules, fractures, effusions (small or large where the amount is
+ * drawn) and calcifications, one scan in ten normal, plus charts and 2x2 panels) and {@link
+ * org.medclip.training.data.GeneralDomainGenerator} (coloured shapes, for pretraining the demo's
+ * base model). Image {@code i} is a pure function of {@code (seed, i)}: output is byte-identical
+ * for any thread count. Each medical figure is a {@link org.medclip.training.data.FigureSpec}; the
+ * image is rendered from the spec ({@link org.medclip.training.data.MedicalRenderer}) and the
+ * caption is written from the same spec ({@link org.medclip.training.data.MedicalCaptions}), so
+ * every attribute a caption states is drawn. Sides are the patient's, shown in the radiological
+ * convention: the patient's left is on the image's right.
  */
 package org.medclip.training.data;

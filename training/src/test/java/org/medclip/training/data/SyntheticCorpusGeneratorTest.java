@@ -100,7 +100,7 @@ class SyntheticCorpusGeneratorTest {
       String m = meanings.get(rec.id());
       assertTrue(m != null, rec.id());
       assertEquals(
-          rec.caption().contains("(arrow)"), m.endsWith(" ARROW"), rec.caption() + " / " + m);
+          rec.caption().contains("(arrow)"), m.contains(" ARROW "), rec.caption() + " / " + m);
       if (rec.caption().contains("CT")) {
         assertTrue(m.startsWith("CT ") || m.startsWith("PANELS CT "), rec.caption() + " / " + m);
       }
@@ -136,7 +136,7 @@ class SyntheticCorpusGeneratorTest {
 
   private static ScanSpec spec(
       Modality m, Anatomy a, Finding f, Side s, Level l, SizeClass size, double r, int v) {
-    return new ScanSpec(m, a, f, s, l, size, r, v, false, 1234L);
+    return new ScanSpec(m, a, f, s, l, size, r, v, false, false, 1234L);
   }
 
   @Test
@@ -256,6 +256,95 @@ class SyntheticCorpusGeneratorTest {
               > 3 * changed(MedicalRenderer.grey(small), base),
           m.toString());
     }
+  }
+
+  @Test
+  void largeEffusionsChangeMorePixelsThanSmallOnes() {
+    Object[][] cases = {
+      {Modality.XRAY, Anatomy.KNEE},
+      {Modality.MRI_T2, Anatomy.KNEE},
+      {Modality.CT, Anatomy.ABDOMEN},
+      {Modality.ULTRASOUND, Anatomy.ABDOMEN}
+    };
+    for (Object[] c : cases) {
+      Modality m = (Modality) c[0];
+      Anatomy a = (Anatomy) c[1];
+      ScanSpec small = spec(m, a, Finding.EFFUSION, Side.NONE, Level.NONE, SizeClass.SMALL, 0, 0);
+      ScanSpec large = spec(m, a, Finding.EFFUSION, Side.NONE, Level.NONE, SizeClass.LARGE, 0, 0);
+      int[] base = MedicalRenderer.grey(small.withoutFinding());
+      int s = changed(MedicalRenderer.grey(small), base);
+      int l = changed(MedicalRenderer.grey(large), base);
+      assertTrue(s > 20 && l > 2 * s, m + " " + a + ": small " + s + ", large " + l);
+    }
+  }
+
+  @Test
+  void contrastEnhancementIsDrawnForEveryEnhancedModalityAndAnatomy() {
+    for (Modality m : Modality.values()) {
+      for (Anatomy a : Anatomy.values()) {
+        if (!ScanSpec.enhances(m) || ScanSpec.attributes(m, a, Finding.NORMAL) == null) {
+          continue;
+        }
+        ScanSpec plain =
+            new ScanSpec(
+                m, a, Finding.NORMAL, Side.NONE, Level.NONE, SizeClass.NONE, 0, 0, false, false, 9);
+        ScanSpec enhanced =
+            new ScanSpec(
+                m, a, Finding.NORMAL, Side.NONE, Level.NONE, SizeClass.NONE, 0, 0, false, true, 9);
+        int n = changed(MedicalRenderer.grey(enhanced), MedicalRenderer.grey(plain));
+        // at least 60 pixels of the 128 x 128 image, i.e. 15 of a 64-pixel model input
+        assertTrue(n > 60, m + " " + a + ": " + n + " pixels changed");
+      }
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new ScanSpec(
+                Modality.XRAY,
+                Anatomy.KNEE,
+                Finding.NORMAL,
+                Side.NONE,
+                Level.NONE,
+                SizeClass.NONE,
+                0,
+                0,
+                false,
+                true,
+                9));
+  }
+
+  private static final Pattern UNENHANCED =
+      Pattern.compile("non-contrast|unenhanced|pre-contrast|non-enhanced");
+
+  @Test
+  void captionsStateContrastArrowsAndAmountsOfFluid() {
+    int enhanced = 0;
+    int plain = 0;
+    int effusions = 0;
+    for (long i = 0; i < 1500; i++) {
+      if (!(SyntheticCorpusGenerator.spec(5, i) instanceof ScanSpec s)) {
+        continue;
+      }
+      String c = MedicalCaptions.caption(s);
+      String lc = c.toLowerCase(Locale.ROOT);
+      boolean statesEnhanced =
+          (lc.contains("contrast") || lc.contains("gadolinium")) && !UNENHANCED.matcher(lc).find();
+      assertEquals(s.contrast(), statesEnhanced, c);
+      if (ScanSpec.enhances(s.modality())) {
+        enhanced += s.contrast() ? 1 : 0;
+        plain += s.contrast() ? 0 : 1;
+      } else {
+        assertFalse(lc.contains("contrast") || lc.contains("gadolinium"), c);
+      }
+      assertEquals(s.arrow(), c.contains("(arrow)"), c);
+      if (s.finding() == Finding.EFFUSION && s.anatomy() != Anatomy.CHEST) {
+        effusions++;
+        boolean small = lc.contains("small") || lc.contains("minimal");
+        boolean large = lc.contains("large") || lc.contains("extensive");
+        assertTrue(s.size() == SizeClass.SMALL ? small && !large : large && !small, c);
+      }
+    }
+    assertTrue(enhanced > 100 && plain > 100 && effusions > 50, enhanced + " " + plain);
   }
 
   private static int changed(int[] a, int[] b) {
