@@ -84,9 +84,10 @@ bench-train: ## Training samples/s (demo and ViT-B/32 configs), background loade
 bench-search: ## Search at 185,000 images: REST p50/p99 and req/s (1 and 8 clients), recall@10, HNSW build
 	@scripts/bench-search
 
-test-e2e: ## Browser tests (Debian chromium) of the SPA against a real backend, database and tiny model (needs test-java or build)
+test-e2e: ## Browser tests (Debian chromium) of the SPA, the search-quality check, and make run's main job on a new database (needs test-java or build)
 	@scripts/e2e
 	@scripts/e2e-quality
+	@scripts/e2e-demo
 
 format: ## Format Java (google-java-format) and TypeScript (Prettier)
 	@$(MVN) -q spotless:apply
