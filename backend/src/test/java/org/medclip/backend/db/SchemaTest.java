@@ -118,9 +118,10 @@ class SchemaTest {
     String query =
         "SELECT image_id FROM image_embedding WHERE model_id = "
             + model
-            // Order by the index expression alone: an index scan yields distance order only
-            // (search functions break ties by id in an outer query).
-            + " ORDER BY embedding::vector(3) <=> '[1,0.05,0]'::vector(3) LIMIT 3";
+            // Order by the index expression alone (the half-precision copy the HNSW index holds,
+            // V4): an index scan yields distance order only (search functions break ties by id
+            // and re-sort by the exact distance in an outer query).
+            + " ORDER BY embedding::halfvec(3) <=> '[1,0.05,0]'::halfvec(3) LIMIT 3";
     List<String> plan = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {

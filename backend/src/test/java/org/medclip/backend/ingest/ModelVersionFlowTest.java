@@ -539,8 +539,8 @@ class ModelVersionFlowTest {
         assertTrue(rs.next(), "no index " + index);
         String def = rs.getString(1);
         assertTrue(def.contains("USING hnsw"), def);
-        assertTrue(def.contains("vector(" + dimension + ")"), def);
-        assertTrue(def.contains("vector_cosine_ops"), def);
+        assertTrue(def.contains("halfvec(" + dimension + ")"), def);
+        assertTrue(def.contains("halfvec_cosine_ops"), def);
         assertTrue(def.contains("WHERE (model_id = " + model + ")"), def);
         assertTrue(rs.getBoolean(2), index + " is not valid");
       }
