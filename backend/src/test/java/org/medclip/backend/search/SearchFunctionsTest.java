@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,6 +111,75 @@ class SearchFunctionsTest {
     assertEquals(1.0, hits.get(0).vectorScore(), 1e-6);
     assertEquals(-0.5, hits.get(6).vectorScore(), 1e-3);
     assertNull(hits.get(0).textScore());
+  }
+
+  @Test
+  void scoresAreFullPrecisionThoughTheIndexHoldsHalfPrecision() throws SQLException {
+    // V4's HNSW index holds half-precision copies (about 3 significant digits); the scores must
+    // still be the cosine of the stored full-precision vectors (half precision would be off by
+    // about 1e-4 here).
+    double[] q = {0.3, 0.5, 0.81};
+    Map<String, double[]> stored =
+        Map.of(
+            "v1", new double[] {1, 0, 0},
+            "v2", new double[] {0.99, 0.141, 0},
+            "v3", new double[] {0.95, 0.312, 0},
+            "v4", new double[] {0.8, 0.6, 0},
+            "v5", new double[] {0.6, 0.8, 0},
+            "v6", new double[] {0, 1, 0},
+            "v7", new double[] {-0.5, 0, 0.866});
+    List<Hit> hits = new ArrayList<>();
+    List<String> plan = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        // a 7-row table: make the planner take the HNSW index, as it does at real sizes
+        st.execute("SET LOCAL enable_seqscan = off");
+        st.execute("SET LOCAL enable_bitmapscan = off");
+        st.execute("SET LOCAL enable_sort = off");
+        try (ResultSet rs = st.executeQuery("SELECT * FROM search_vector('[0.3,0.5,0.81]', 7)")) {
+          while (rs.next()) {
+            hits.add(
+                new Hit(rs.getString("image_id"), null, rs.getDouble("vector_score"), 0, null));
+          }
+        }
+        try (ResultSet rs =
+            st.executeQuery(
+                "EXPLAIN SELECT e.image_id FROM image_embedding e WHERE e.model_id = "
+                    + model
+                    + " ORDER BY e.embedding::halfvec(3) <=> '[0.3,0.5,0.81]'::halfvec(3)"
+                    + " LIMIT 7")) {
+          while (rs.next()) {
+            plan.add(rs.getString(1));
+          }
+        }
+      }
+      c.rollback();
+    }
+    assertTrue(String.join("\n", plan).contains("image_embedding_hnsw_m" + model), plan.toString());
+    assertEquals(7, hits.size());
+    for (int i = 0; i < hits.size(); i++) {
+      Hit h = hits.get(i);
+      assertEquals(cosine(q, stored.get(h.id())), h.vectorScore(), 1e-6, h.id());
+      if (i > 0) {
+        assertTrue(hits.get(i - 1).vectorScore() >= h.vectorScore(), "order at " + i);
+      }
+    }
+  }
+
+  /** Cosine similarity of a and b, b rounded to float as pgvector stores it (after normalising). */
+  private static double cosine(double[] a, double[] b) {
+    double nb = Math.sqrt(b[0] * b[0] + b[1] * b[1] + b[2] * b[2]);
+    double dot = 0;
+    double na = 0;
+    double nf = 0;
+    for (int i = 0; i < 3; i++) {
+      double bf = (float) (b[i] / nb);
+      dot += a[i] * bf;
+      na += a[i] * a[i];
+      nf += bf * bf;
+    }
+    return dot / Math.sqrt(na * nf);
   }
 
   @Test
