@@ -122,22 +122,13 @@ class SchemaTest {
             // V4): an index scan yields distance order only (search functions break ties by id
             // and re-sort by the exact distance in an outer query).
             + " ORDER BY embedding::halfvec(3) <=> '[1,0.05,0]'::halfvec(3) LIMIT 3";
-    List<String> plan = new ArrayList<>();
+    String planText;
     List<String> ids = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
-        // The table is tiny: forbid the sequential and bitmap scans, and sorting (else a scan of
-        // the model_id index plus a sort wins when the statistics of earlier runs say the table
-        // is small), so the planner must show whether the ordered index path exists.
-        st.execute("SET LOCAL enable_seqscan = off");
-        st.execute("SET LOCAL enable_bitmapscan = off");
-        st.execute("SET LOCAL enable_sort = off");
-        try (ResultSet rs = st.executeQuery("EXPLAIN " + query)) {
-          while (rs.next()) {
-            plan.add(rs.getString(1));
-          }
-        }
+        IndexScans.force(st);
+        planText = IndexScans.plan(st, query);
         try (ResultSet rs = st.executeQuery(query)) {
           while (rs.next()) {
             ids.add(rs.getString(1));
@@ -146,7 +137,6 @@ class SchemaTest {
       }
       c.rollback();
     }
-    String planText = String.join("\n", plan);
     assertTrue(
         planText.contains("image_embedding_hnsw_m" + model),
         "plan should use the model's HNSW index:\n" + planText);

@@ -25,6 +25,7 @@ import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.medclip.backend.db.IndexScans;
 
 /**
  * The SQL search functions (db/migration V2, revised by V3) on a hand-made corpus whose right order
@@ -129,34 +130,27 @@ class SearchFunctionsTest {
             "v6", new double[] {0, 1, 0},
             "v7", new double[] {-0.5, 0, 0.866});
     List<Hit> hits = new ArrayList<>();
-    List<String> plan = new ArrayList<>();
+    String plan;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
-        // a 7-row table: make the planner take the HNSW index, as it does at real sizes
-        st.execute("SET LOCAL enable_seqscan = off");
-        st.execute("SET LOCAL enable_bitmapscan = off");
-        st.execute("SET LOCAL enable_sort = off");
+        IndexScans.force(st); // a 7-row table: take the HNSW index, as at real sizes
         try (ResultSet rs = st.executeQuery("SELECT * FROM search_vector('[0.3,0.5,0.81]', 7)")) {
           while (rs.next()) {
             hits.add(
                 new Hit(rs.getString("image_id"), null, rs.getDouble("vector_score"), 0, null));
           }
         }
-        try (ResultSet rs =
-            st.executeQuery(
-                "EXPLAIN SELECT e.image_id FROM image_embedding e WHERE e.model_id = "
+        plan =
+            IndexScans.plan(
+                st,
+                "SELECT e.image_id FROM image_embedding e WHERE e.model_id = "
                     + model
-                    + " ORDER BY e.embedding::halfvec(3) <=> '[0.3,0.5,0.81]'::halfvec(3)"
-                    + " LIMIT 7")) {
-          while (rs.next()) {
-            plan.add(rs.getString(1));
-          }
-        }
+                    + " ORDER BY e.embedding::halfvec(3) <=> '[0.3,0.5,0.81]'::halfvec(3) LIMIT 7");
       }
       c.rollback();
     }
-    assertTrue(String.join("\n", plan).contains("image_embedding_hnsw_m" + model), plan.toString());
+    assertTrue(plan.contains("image_embedding_hnsw_m" + model), plan);
     assertEquals(7, hits.size());
     for (int i = 0; i < hits.size(); i++) {
       Hit h = hits.get(i);
