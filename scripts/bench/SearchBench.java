@@ -291,6 +291,14 @@ public final class SearchBench {
      * pull towards the sub-cluster, plus noise.
      */
     float[] textLike(int c, int s, Random r) {
+      float[] low = lowRank(c, r);
+      float[] x = add(scale(centroids[c * SUBCLUSTERS + s], 0.35f), scale(textDirection, 0.5f));
+      x = add(x, scale(unit(low), 0.35f));
+      return unit(add(x, scale(unit(gaussian(r, DIM)), 0.5f)));
+    }
+
+    /** A random vector of cluster c's 32-d noise subspace (not normalised). */
+    float[] lowRank(int c, Random r) {
       float[] low = new float[DIM];
       for (float[] b : bases[c]) {
         float z = (float) r.nextGaussian();
@@ -298,9 +306,7 @@ public final class SearchBench {
           low[d] += z * b[d];
         }
       }
-      float[] x = add(scale(centroids[c * SUBCLUSTERS + s], 0.35f), scale(textDirection, 0.5f));
-      x = add(x, scale(unit(low), 0.35f));
-      return unit(add(x, scale(unit(gaussian(r, DIM)), 0.5f)));
+      return low;
     }
 
     int pickCluster(Random r) {
@@ -310,13 +316,7 @@ public final class SearchBench {
 
     /** A vector of cluster c, sub-cluster s: sub-centroid + low-rank + isotropic noise. */
     float[] sample(int c, int s, Random r) {
-      float[] low = new float[DIM];
-      for (float[] b : bases[c]) {
-        float z = (float) r.nextGaussian();
-        for (int d = 0; d < DIM; d++) {
-          low[d] += z * b[d];
-        }
-      }
+      float[] low = lowRank(c, r);
       float[] x = add(centroids[c * SUBCLUSTERS + s], scale(unit(low), 0.45f));
       return unit(add(x, scale(unit(gaussian(r, DIM)), 0.25f)));
     }

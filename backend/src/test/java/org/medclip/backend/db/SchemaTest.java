@@ -20,6 +20,7 @@ import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.medclip.backend.testing.Sql;
 
 /**
  * Repository-level checks of schema v1 against the real local PostgreSQL with pgvector, after the
@@ -224,17 +225,10 @@ class SchemaTest {
   }
 
   private void execute(String sql) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        Statement st = c.createStatement()) {
-      st.execute(sql);
-    }
+    Sql.execute(dataSource, sql);
   }
 
   private String queryString(String sql) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    }
+    return Sql.scalar(dataSource, sql);
   }
 }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.medclip.backend.testing.CorpusTest;
+import org.medclip.backend.testing.Sql;
 import org.medclip.backend.testing.TestCorpus;
 import org.medclip.backend.testing.TestCorpusResource;
 import org.medclip.clip.corpus.ImageClefLayout;
@@ -255,11 +256,6 @@ class IngestServiceTest extends CorpusTest {
   }
 
   private long count(String sql) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Sql.count(dataSource, sql);
   }
 }

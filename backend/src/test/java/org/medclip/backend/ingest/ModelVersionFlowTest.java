@@ -38,6 +38,7 @@ import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.medclip.backend.testing.Sql;
 import org.medclip.backend.testing.StandInBundle;
 import org.medclip.backend.testing.TestCorpusResource;
 import org.medclip.clip.ClipEncoder;
@@ -381,47 +382,21 @@ class ModelVersionFlowTest {
 
   // --- concurrent observers
 
-  /** Searches in a loop until stopped, checking each answer against its model's expected hits. */
-  private static final class Searcher {
-    private final Map<Long, String> expected;
-    private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Long> models = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<String[]> unchecked = new ConcurrentLinkedQueue<>();
-    private volatile boolean stop;
+  /** A daemon thread running {@link #body} until {@link #stop}; {@code stop} ends its loop. */
+  private abstract static class Background {
+    private final String name;
+    protected volatile boolean stop;
     private Thread thread;
 
-    Searcher(Map<Long, String> expected) {
-      this.expected = expected;
+    Background(String name) {
+      this.name = name;
     }
 
+    /** The thread's work: loops until {@code stop}. */
+    protected abstract void body();
+
     void start() {
-      thread =
-          new Thread(
-              () -> {
-                while (!stop) {
-                  try {
-                    Response r =
-                        given()
-                            .queryParam("q", QUERY)
-                            .queryParam("mode", "vector")
-                            .queryParam("limit", 20)
-                            .get("/api/search");
-                    if (r.statusCode() != 200) {
-                      problems.add(r.statusCode() + " " + r.asString());
-                      continue;
-                    }
-                    long model = r.<Number>path("modelId").longValue();
-                    models.add(model);
-                    unchecked.add(new String[] {String.valueOf(model), items(r)});
-                    Thread.sleep(5);
-                  } catch (InterruptedException e) {
-                    return;
-                  } catch (RuntimeException e) {
-                    problems.add(e.toString());
-                  }
-                }
-              },
-              "flow-searcher");
+      thread = new Thread(this::body, name);
       thread.setDaemon(true);
       thread.start();
     }
@@ -429,6 +404,45 @@ class ModelVersionFlowTest {
     void stop() throws InterruptedException {
       stop = true;
       thread.join(30_000);
+    }
+  }
+
+  /** Searches in a loop until stopped, checking each answer against its model's expected hits. */
+  private static final class Searcher extends Background {
+    private final Map<Long, String> expected;
+    private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> models = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String[]> unchecked = new ConcurrentLinkedQueue<>();
+
+    Searcher(Map<Long, String> expected) {
+      super("flow-searcher");
+      this.expected = expected;
+    }
+
+    @Override
+    protected void body() {
+      while (!stop) {
+        try {
+          Response r =
+              given()
+                  .queryParam("q", QUERY)
+                  .queryParam("mode", "vector")
+                  .queryParam("limit", 20)
+                  .get("/api/search");
+          if (r.statusCode() != 200) {
+            problems.add(r.statusCode() + " " + r.asString());
+            continue;
+          }
+          long model = r.<Number>path("modelId").longValue();
+          models.add(model);
+          unchecked.add(new String[] {String.valueOf(model), items(r)});
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException e) {
+          problems.add(e.toString());
+        }
+      }
     }
 
     int answers() {
@@ -452,39 +466,30 @@ class ModelVersionFlowTest {
   }
 
   /** Reads the active models in a loop on its own connection until stopped. */
-  private final class ActivePoller {
+  private final class ActivePoller extends Background {
     private final List<long[]> samples = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
-    private volatile boolean stop;
-    private Thread thread;
 
-    void start() {
-      thread =
-          new Thread(
-              () -> {
-                try (Connection c = DriverManager.getConnection(jdbcUrl, jdbcUser, jdbcPassword);
-                    Statement st = c.createStatement()) {
-                  while (!stop) {
-                    try (ResultSet rs =
-                        st.executeQuery(
-                            "SELECT count(*), coalesce(min(id), -1) FROM model"
-                                + " WHERE state = 'active'")) {
-                      rs.next();
-                      samples.add(new long[] {rs.getLong(1), rs.getLong(2)});
-                    }
-                  }
-                } catch (SQLException e) {
-                  problems.add(e.toString());
-                }
-              },
-              "flow-active-poller");
-      thread.setDaemon(true);
-      thread.start();
+    ActivePoller() {
+      super("flow-active-poller");
     }
 
-    void stop() throws InterruptedException {
-      stop = true;
-      thread.join(30_000);
+    @Override
+    protected void body() {
+      try (Connection c = DriverManager.getConnection(jdbcUrl, jdbcUser, jdbcPassword);
+          Statement st = c.createStatement()) {
+        while (!stop) {
+          try (ResultSet rs =
+              st.executeQuery(
+                  "SELECT count(*), coalesce(min(id), -1) FROM model"
+                      + " WHERE state = 'active'")) {
+            rs.next();
+            samples.add(new long[] {rs.getLong(1), rs.getLong(2)});
+          }
+        }
+      } catch (SQLException e) {
+        problems.add(e.toString());
+      }
     }
 
     int samples() {
@@ -588,19 +593,11 @@ class ModelVersionFlowTest {
   }
 
   private long count(String sql) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Sql.count(dataSource, sql);
   }
 
   private void execute(String sql) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        Statement st = c.createStatement()) {
-      st.execute(sql);
-    }
+    Sql.execute(dataSource, sql);
   }
 
   // --- the corpus folder

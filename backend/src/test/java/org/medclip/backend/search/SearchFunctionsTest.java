@@ -26,6 +26,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.medclip.backend.db.IndexScans;
+import org.medclip.backend.testing.Sql;
 
 /**
  * The SQL search functions (db/migration V2, revised by V3) on a hand-made corpus whose right order
@@ -491,18 +492,10 @@ class SearchFunctionsTest {
   }
 
   private void execute(String sql) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        Statement st = c.createStatement()) {
-      st.execute(sql);
-    }
+    Sql.execute(dataSource, sql);
   }
 
   private String query1(String sql) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return Sql.scalar(dataSource, sql);
   }
 }
