@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -232,6 +233,50 @@ class SearchFunctionsTest {
   }
 
   @Test
+  void aVectorOnlyCandidateKeepsItsTextScoreWhenTheTextSideWasCut() throws SQLException {
+    Map<String, Double> text = new HashMap<>();
+    for (Hit h : search("SELECT * FROM search_text('nodule')")) {
+      text.put(h.id(), h.textScore());
+    }
+    // 'nodule' matches v3, v6, v1 (text ranks 1-3). With 2 candidates a side the text side keeps
+    // v3 and v6, the vector side v1 and v2; alpha 1 puts those two on the page. v1's caption
+    // matches below the cut: its text score is its own, not 0 (V5 skips the lookup only when the
+    // text side found fewer matches than it kept). v2's caption does not match: 0.
+    Map<String, Double> cut = new HashMap<>();
+    for (Hit h :
+        search(
+            "SELECT * FROM search_hybrid('nodule', '[1,0,0]', 1, p_limit => 2,"
+                + " p_candidates => 2)")) {
+      cut.put(h.id(), h.textScore());
+    }
+    assertEquals(Set.of("v1", "v2"), cut.keySet());
+    assertTrue(cut.get("v1") > 0);
+    assertEquals(text.get("v1"), cut.get("v1"), 1e-12);
+    assertEquals(0.0, cut.get("v2"), 0.0);
+    // Not cut (3 matches, 100 candidates): every hit's text score is its caption's own, or 0.
+    List<Hit> all = search("SELECT * FROM search_hybrid('nodule', '[1,0,0]', 0.5, p_limit => 10)");
+    assertEquals(7, all.size());
+    for (Hit h : all) {
+      assertEquals(text.getOrDefault(h.id(), 0.0), h.textScore(), 1e-12, h.id());
+    }
+  }
+
+  @Test
+  void hybridSearchDefaultsTo100CandidatesASide() throws SQLException {
+    for (String function : List.of("search_hybrid", "search_similar")) {
+      String args = query1("SELECT pg_get_function_arguments('" + function + "'::regproc)");
+      assertTrue(args.contains("p_candidates integer DEFAULT 100"), function + ": " + args);
+    }
+    // limit + offset above 100 still widens the candidate set: the third page of 50 is full
+    largerCorpus();
+    assertEquals(
+        50,
+        search(
+                "SELECT * FROM search_hybrid('generated', '[0,0,1]', 0.5, p_limit => 50, p_offset => 100)")
+            .size());
+  }
+
+  @Test
   void reciprocalRankFusionAddsInverseRanks() throws SQLException {
     List<Hit> hits =
         search(
@@ -351,6 +396,26 @@ class SearchFunctionsTest {
               plan.toString().contains("image_embedding_hnsw_m" + model), args + "\n" + plan);
         }
         st.execute("DEALLOCATE nearest");
+        // Without filters (V5) the statement reads image_embedding alone, through the same index.
+        String unfiltered = query1("SELECT search_nearest_sql(3, " + model + ", false)");
+        st.execute(
+            "PREPARE nearest (vector, text, boolean, integer, integer, text, integer) AS "
+                + unfiltered);
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rs =
+            st.executeQuery(
+                "EXPLAIN EXECUTE nearest('[1,0,0]', NULL, NULL, NULL, NULL, 'g3', 10)")) {
+          while (rs.next()) {
+            plan.append(rs.getString(1)).append('\n');
+          }
+        }
+        assertTrue(plan.toString().contains("image_embedding_hnsw_m" + model), plan.toString());
+        assertFalse(plan.toString().contains(" on image "), plan.toString());
+        assertFalse(plan.toString().contains("image_pkey"), plan.toString());
+        st.execute("DEALLOCATE nearest");
+        assertEquals(
+            query1("SELECT search_nearest_sql(3, " + model + ")"),
+            query1("SELECT search_nearest_sql(3, " + model + ", true)"));
       }
       c.rollback();
     }
@@ -381,6 +446,11 @@ class SearchFunctionsTest {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
+        // At 3,000 rows reading the whole table and sorting it is the planner's right choice for
+        // a nearest search of 100-200 rows without filters (V5 reads image_embedding alone
+        // there); at 185,000 it walks the index. Sorting is made prohibitive so that the nearest
+        // search walks the index here too, and a sequential scan can only come from a lookup.
+        st.execute("SET LOCAL enable_sort = off");
         for (String call :
             List.of(
                 "search_hybrid('nodule', '[1,0,0]', 0.5, 'linear', 20)",
