@@ -67,7 +67,7 @@ public final class SearchBench {
 
   static final int INGEST_BATCH = 32; // medclip.ingest.batch-size
   static final int SERVICE_EF_SEARCH = 200; // search_vector's default (V3); the backend passes none
-  static final int[] EF_SWEEP = {40, 64, 100, 200, 400, 1000}; // 1000: search_nearest's cap
+  static final int[] EF_SWEEP = {40, 64, 100, 150, 200, 400, 1000}; // 1000: search_nearest's cap
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
@@ -792,6 +792,16 @@ public final class SearchBench {
 
     /** GET of a path and query; returns the status and the body. */
     Object[] get(String pathAndQuery) throws IOException {
+      return request("GET", pathAndQuery, null);
+    }
+
+    /** POST of a JSON body; returns the status and the body. */
+    Object[] post(String pathAndQuery, String json) throws IOException {
+      return request("POST", pathAndQuery, json);
+    }
+
+    private Object[] request(String method, String pathAndQuery, String json) throws IOException {
+      byte[] payload = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
       for (int attempt = 0; ; attempt++) {
         try {
           if (socket == null) {
@@ -802,9 +812,18 @@ public final class SearchBench {
             out = new java.io.BufferedOutputStream(socket.getOutputStream());
           }
           out.write(
-              ("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + host + ":" + port
-                      + "\r\nAccept: application/json\r\n\r\n")
+              (method + " " + pathAndQuery + " HTTP/1.1\r\nHost: " + host + ":" + port
+                      + "\r\nAccept: application/json\r\n"
+                      + (payload == null
+                          ? ""
+                          : "Content-Type: application/json\r\nContent-Length: "
+                              + payload.length
+                              + "\r\n")
+                      + "\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
+          if (payload != null) {
+            out.write(payload);
+          }
           out.flush();
           return read();
         } catch (IOException e) {
@@ -1013,11 +1032,16 @@ public final class SearchBench {
     /** Each load-generator thread's own connection. */
     final ThreadLocal<RawHttp> raw;
 
-    /** One request; returns ms, or -1 on a non-200 answer. Counts result items in hits[0]. */
+    /** One GET; returns ms, or -1 on a non-200 answer. Counts result items in hits[0]. */
     double get(URI u, int[] hits) throws Exception {
+      return send(u, null, hits);
+    }
+
+    /** One GET, or a POST of {@code json} when it is not null; ms, or -1 on a non-200 answer. */
+    double send(URI u, String json, int[] hits) throws Exception {
       String target = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
       long t = System.nanoTime();
-      Object[] resp = raw.get().get(target);
+      Object[] resp = json == null ? raw.get().get(target) : raw.get().post(target, json);
       double ms = (System.nanoTime() - t) / 1e6;
       String body = (String) resp[1];
       if ((int) resp[0] != 200) {
@@ -1045,6 +1069,18 @@ public final class SearchBench {
 
     Round round(String mode, int clients, int requests, List<String> queries, List<String> ids)
         throws Exception {
+      return round(mode, clients, requests, queries, ids, null);
+    }
+
+    /** A round of requests; with {@code bodies}, POSTs of them to /api/search/vector. */
+    Round round(
+        String mode,
+        int clients,
+        int requests,
+        List<String> queries,
+        List<String> ids,
+        List<String> bodies)
+        throws Exception {
       ExecutorService pool = Executors.newFixedThreadPool(clients);
       AtomicInteger next = new AtomicInteger();
       List<Future<List<Double>>> fs = new ArrayList<>();
@@ -1058,9 +1094,14 @@ public final class SearchBench {
                   int i;
                   while ((i = next.getAndIncrement()) < requests) {
                     double v =
-                        get(
-                            uri(mode, queries.get(i % queries.size()), ids.get(i % ids.size())),
-                            null);
+                        bodies == null
+                            ? get(
+                                uri(mode, queries.get(i % queries.size()), ids.get(i % ids.size())),
+                                null)
+                            : send(
+                                URI.create(cfg.api() + "/api/search/vector"),
+                                bodies.get(i % bodies.size()),
+                                null);
                     if (v < 0) {
                       synchronized (errors) {
                         errors[0]++;
@@ -1081,6 +1122,31 @@ public final class SearchBench {
       double wall = seconds(t0);
       pool.shutdown();
       return new Round(mode, clients, requests, wall, sorted(all), errors[0]);
+    }
+
+    /**
+     * Query sets A (n unseen vectors drawn like the stored ones) and C (n / 2 text-like vectors
+     * across a CLIP-like modality gap), the same in the REST rows and the recall table.
+     */
+    List<List<float[]>> vectorQuerySets(int n) {
+      Random hr = new Random(20178);
+      List<float[]> heldOut = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        heldOut.add(corpus.sample(corpus.pickCluster(hr), hr.nextInt(SUBCLUSTERS), hr));
+      }
+      List<float[]> gap = new ArrayList<>();
+      for (int i = 0; i < n / 2; i++) {
+        gap.add(corpus.textLike(corpus.pickCluster(hr), hr.nextInt(SUBCLUSTERS), hr));
+      }
+      return List.of(heldOut, gap);
+    }
+
+    static String vectorBody(float[] v) {
+      StringBuilder b = new StringBuilder("{\"vector\": [");
+      for (int i = 0; i < v.length; i++) {
+        b.append(i == 0 ? "" : ",").append(v[i]);
+      }
+      return b.append("]}").toString();
     }
 
     void rest(List<String> queries) throws Exception {
@@ -1165,12 +1231,33 @@ public final class SearchBench {
                   + SERVICE_EF_SEARCH
                   + ") + HTTP/JSON",
               "similar", "stored vector of an image + search_vector (HNSW) + HTTP/JSON",
-              "hybrid", "cached query vector + search_hybrid (100 + 100 candidates) + HTTP/JSON");
-      for (String mode : List.of("text", "vector", "similar", "hybrid")) {
-        round(mode, 2, 40, queries, ids); // short re-warm of this mode's path
+              "hybrid", "cached query vector + search_hybrid (100 + 100 candidates) + HTTP/JSON",
+              "vector A",
+              "POST /api/search/vector of unseen image-like vectors (set A) + search_vector +"
+                  + " HTTP/JSON",
+              "vector C",
+              "POST /api/search/vector of text-like vectors (set C, modality gap) +"
+                  + " search_vector + HTTP/JSON");
+      List<List<float[]>> sets = vectorQuerySets(cfg.recallQueries());
+      Map<String, List<String>> bodies = new HashMap<>();
+      bodies.put("vector A", sets.get(0).stream().map(Bench::vectorBody).toList());
+      bodies.put("vector C", sets.get(1).stream().map(Bench::vectorBody).toList());
+      for (String mode :
+          List.of("text", "vector", "vector A", "vector C", "similar", "hybrid")) {
+        List<String> posted = bodies.get(mode);
+        if (posted != null) {
+          round(mode, 1, posted.size(), queries, ids, posted); // every vector once
+        }
+        round(mode, 2, 40, queries, ids, posted); // short re-warm of this mode's path
         for (int clients : new int[] {1, 8}) {
           Round rr =
-              round(mode, clients, clients == 1 ? cfg.requests1() : cfg.requests8(), queries, ids);
+              round(
+                  mode,
+                  clients,
+                  clients == 1 ? cfg.requests1() : cfg.requests8(),
+                  queries,
+                  ids,
+                  posted);
           line(
               "| %s | %s | %d | %d | %.1f | %.1f | %.1f | %d | %s |",
               mode,
@@ -1328,15 +1415,9 @@ public final class SearchBench {
       int n = cfg.recallQueries();
       // A: unseen vectors of the corpus' kind; B: stored vectors, self excluded (similar images);
       // C: the bench model's embeddings of the query texts (what mode=vector searched above).
-      Random hr = new Random(20178);
-      List<float[]> heldOut = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        heldOut.add(corpus.sample(corpus.pickCluster(hr), hr.nextInt(SUBCLUSTERS), hr));
-      }
-      List<float[]> gap = new ArrayList<>();
-      for (int i = 0; i < n / 2; i++) {
-        gap.add(corpus.textLike(corpus.pickCluster(hr), hr.nextInt(SUBCLUSTERS), hr));
-      }
+      List<List<float[]>> querySets = vectorQuerySets(n);
+      List<float[]> heldOut = querySets.get(0);
+      List<float[]> gap = querySets.get(1);
       List<float[]> text =
           new ArrayList<>(
               Arrays.asList(textVectors).subList(0, Math.min(n / 2, textVectors.length)));

@@ -752,6 +752,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search/vector": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search images by a CLIP vector
+         * @description For callers that embed their queries themselves (a notebook, a batch job) with the active model: mode=vector (default without q) ranks images by cosine similarity to the vector; mode=hybrid (default with q) fuses that with caption search for q (alpha, fusion as in GET /api/search). modelId, when given, must be the active model's id (409 otherwise), so that a vector of another model is never compared with this one's. Filters (any mode): split, hasCaption, minWidth, minHeight. Results are ordered by score descending, then id; ask for the next page with offset + limit while hasMore.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Weight of the vector side in linear fusion, 0 (text order) to 1 (vector order); default 0.5 */
+                    alpha?: number;
+                    /** @description Hybrid fusion: linear (default) or rrf */
+                    fusion?: "linear" | "rrf";
+                    /** @description Only images with (true) or without (false) a caption */
+                    hasCaption?: boolean;
+                    /** @description Results per page, 1 to 100; default 20 */
+                    limit?: number;
+                    /** @description Only images at least this high, in pixels */
+                    minHeight?: number;
+                    /** @description Only images at least this wide, in pixels */
+                    minWidth?: number;
+                    /** @description vector (default without q) or hybrid (default with q) */
+                    mode?: "vector" | "hybrid";
+                    /** @description The model the vector is from; must be the active one */
+                    modelId?: number;
+                    /** @description Results to skip, 0 to 10000; default 0 */
+                    offset?: number;
+                    /** @description Text to fuse with the vector (hybrid mode, required there) */
+                    q?: string;
+                    /** @description Only images of this split */
+                    split?: "train" | "validation" | "test";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VectorQuery"];
+                };
+            };
+            responses: {
+                /** @description A page of results */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SearchResponse"];
+                    };
+                };
+                /** @description The body is not {"vector": [numbers]}, the vector has the wrong dimension or is all zeros, or a parameter is invalid (the detail names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description modelId is not the active model */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No model is active, or the database is not reachable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stats": {
         parameters: {
             query?: never;
@@ -1189,6 +1282,17 @@ export interface components {
             database?: components["schemas"]["Database"];
             model?: components["schemas"]["Model1"];
             corpus?: components["schemas"]["Corpus"];
+        };
+        VectorQuery: {
+            /**
+             * @description The query vector, as many numbers as the active model's dimension (GET /api/models), computed with that model (not all zeros; it need not be normalised)
+             * @example [
+             *       0.021,
+             *       -0.113,
+             *       0.054
+             *     ]
+             */
+            vector: number[];
         };
     };
     responses: never;

@@ -203,10 +203,18 @@ public class ModelService {
     return Optional.ofNullable(loaded);
   }
 
+  /**
+   * The database's active model (no sessions loaded: for callers that bring their own vectors).
+   *
+   * @throws ApiException 503 when no model is active
+   */
+  public ModelRow active() {
+    return models.findActive().orElseThrow(() -> ApiException.unavailable(NO_ACTIVE_MODEL));
+  }
+
   /** The database's active model with its sessions, (re)loaded when the active model changed. */
   private Loaded serving() {
-    ModelRow active =
-        models.findActive().orElseThrow(() -> ApiException.unavailable(NO_ACTIVE_MODEL));
+    ModelRow active = active();
     Loaded current = loaded;
     if (current != null && current.row().id() == active.id()) {
       return current;

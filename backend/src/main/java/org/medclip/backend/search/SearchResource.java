@@ -1,5 +1,6 @@
 package org.medclip.backend.search;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.medclip.backend.common.ApiException;
 import org.medclip.backend.common.Problem;
 
 /** Text-to-image and image-to-image search. Maps parameters and delegates to the service. */
@@ -30,9 +32,11 @@ public class SearchResource {
           + " descending, then id; ask for the next page with offset + limit while hasMore.";
 
   private final SearchService service;
+  private final ObjectMapper json;
 
-  public SearchResource(SearchService service) {
+  public SearchResource(SearchService service, ObjectMapper json) {
     this.service = service;
+    this.json = json;
   }
 
   @GET
@@ -299,6 +303,159 @@ public class SearchResource {
             ? null
             : new UploadedImage(file.size(), file.uploadedFile());
     return service.searchByImage(upload, request);
+  }
+
+  /** The JSON body of {@link #searchByVector} (documentation only). */
+  @Schema(name = "VectorQuery")
+  public static class VectorQuery {
+    @Schema(
+        required = true,
+        description =
+            "The query vector, as many numbers as the active model's dimension (GET /api/models),"
+                + " computed with that model (not all zeros; it need not be normalised)",
+        example = "[0.021, -0.113, 0.054]")
+    public float[] vector;
+  }
+
+  @POST
+  @Path("vector")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Search images by a CLIP vector",
+      description =
+          "For callers that embed their queries themselves (a notebook, a batch job) with the"
+              + " active model: mode=vector (default without q) ranks images by cosine similarity"
+              + " to the vector; mode=hybrid (default with q) fuses that with caption search for q"
+              + " (alpha, fusion as in GET /api/search). modelId, when given, must be the active"
+              + " model's id (409 otherwise), so that a vector of another model is never compared"
+              + " with this one's."
+              + FILTERS_DOC)
+  @RequestBody(
+      required = true,
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = VectorQuery.class)))
+  @APIResponse(responseCode = "200", description = "A page of results")
+  @APIResponse(
+      responseCode = "400",
+      description =
+          "The body is not {\"vector\": [numbers]}, the vector has the wrong dimension or is all"
+              + " zeros, or a parameter is invalid (the detail names it)",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(
+      responseCode = "409",
+      description = "modelId is not the active model",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(
+      responseCode = "503",
+      description = "No model is active, or the database is not reachable",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  public SearchResponse searchByVector(
+      String body,
+      @Parameter(
+              description = "Text to fuse with the vector (hybrid mode, required there)",
+              schema = @Schema(type = SchemaType.STRING, maxLength = 1000))
+          @QueryParam("q")
+          String q,
+      @Parameter(
+              description = "vector (default without q) or hybrid (default with q)",
+              schema =
+                  @Schema(
+                      type = SchemaType.STRING,
+                      enumeration = {"vector", "hybrid"}))
+          @QueryParam("mode")
+          String mode,
+      @Parameter(
+              description = ALPHA_DOC,
+              schema =
+                  @Schema(
+                      type = SchemaType.NUMBER,
+                      minimum = "0",
+                      maximum = "1",
+                      defaultValue = "0.5"))
+          @QueryParam("alpha")
+          String alpha,
+      @Parameter(description = FUSION_DOC, schema = @Schema(enumeration = {"linear", "rrf"}))
+          @QueryParam("fusion")
+          String fusion,
+      @Parameter(
+              description = LIMIT_DOC,
+              schema =
+                  @Schema(
+                      type = SchemaType.INTEGER,
+                      minimum = "1",
+                      maximum = "100",
+                      defaultValue = "20"))
+          @QueryParam("limit")
+          String limit,
+      @Parameter(
+              description = OFFSET_DOC,
+              schema =
+                  @Schema(
+                      type = SchemaType.INTEGER,
+                      minimum = "0",
+                      maximum = "10000",
+                      defaultValue = "0"))
+          @QueryParam("offset")
+          String offset,
+      @Parameter(
+              description = SPLIT_DOC,
+              schema = @Schema(enumeration = {"train", "validation", "test"}))
+          @QueryParam("split")
+          String split,
+      @Parameter(description = CAPTION_DOC, schema = @Schema(type = SchemaType.BOOLEAN))
+          @QueryParam("hasCaption")
+          String hasCaption,
+      @Parameter(
+              description = MIN_WIDTH_DOC,
+              schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+          @QueryParam("minWidth")
+          String minWidth,
+      @Parameter(
+              description = MIN_HEIGHT_DOC,
+              schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+          @QueryParam("minHeight")
+          String minHeight,
+      @Parameter(
+              description = "The model the vector is from; must be the active one",
+              schema = @Schema(type = SchemaType.INTEGER))
+          @QueryParam("modelId")
+          String modelId) {
+    boolean hasText = q != null && !q.isBlank();
+    SearchRequest request =
+        SearchRequest.parse(
+            q,
+            mode,
+            alpha,
+            fusion,
+            limit,
+            offset,
+            split,
+            hasCaption,
+            minWidth,
+            minHeight,
+            Set.of("vector", "hybrid"),
+            hasText ? "hybrid" : "vector",
+            Set.of("hybrid"));
+    Long model = null;
+    if (modelId != null && !modelId.isBlank()) {
+      try {
+        model = Long.parseLong(modelId.strip());
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("modelId must be a whole number, got '" + modelId + "'.");
+      }
+    }
+    return service.searchByVector(VectorBody.parse(json, body), model, request);
   }
 
   static final String ALPHA_DOC =

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.BiFunction;
 import org.medclip.backend.common.ApiException;
 import org.medclip.backend.image.ImageIds;
+import org.medclip.backend.model.ModelRow;
 import org.medclip.backend.model.ModelService;
 import org.medclip.backend.model.ModelService.ImageEmbedding;
 import org.medclip.backend.model.QueryVector;
@@ -109,6 +110,53 @@ public class SearchService {
         modelId,
         (limit, offset) ->
             repository.hybrid(r.query(), vector, modelId, r.alpha(), r.fusion(), limit, offset, f));
+  }
+
+  /**
+   * Search by a vector the caller computed with the active model: alone ({@code vector}) or fused
+   * with a text ({@code hybrid}). The vector must have the active model's dimension and must not be
+   * all zeros; {@code modelId}, when given, must be the active model's id.
+   */
+  public SearchResponse searchByVector(float[] vector, Long modelId, SearchRequest r) {
+    ModelRow active = models.active();
+    if (modelId != null && modelId != active.id()) {
+      throw ApiException.conflict(
+          "The vector is from model "
+              + modelId
+              + ", but model "
+              + active.id()
+              + " ('"
+              + active.name()
+              + "') is the active one; search with a vector of the active model.");
+    }
+    if (vector.length != active.dimension()) {
+      throw ApiException.badRequest(
+          "The vector has "
+              + vector.length
+              + " dimensions; the active model '"
+              + active.name()
+              + "' has "
+              + active.dimension()
+              + ".");
+    }
+    boolean zero = true;
+    for (float x : vector) {
+      zero &= x == 0f;
+    }
+    if (zero) {
+      throw ApiException.badRequest(
+          "The vector is all zeros: it has no direction, so no cosine similarity.");
+    }
+    long id = active.id();
+    SearchFilters f = r.filters();
+    if (r.mode().equals("vector")) {
+      return page(r, id, (limit, offset) -> repository.vector(vector, id, limit, offset, f));
+    }
+    return page(
+        r,
+        id,
+        (limit, offset) ->
+            repository.hybrid(r.query(), vector, id, r.alpha(), r.fusion(), limit, offset, f));
   }
 
   private static byte[] readUpload(UploadedImage upload) {

@@ -546,7 +546,7 @@ class ModelVersionFlowTest {
         assertTrue(def.contains("USING hnsw"), def);
         assertTrue(def.contains("halfvec(" + dimension + ")"), def);
         assertTrue(def.contains("halfvec_cosine_ops"), def);
-        assertTrue(def.contains("m='16', ef_construction='128'"), def);
+        assertTrue(def.contains("m='16', ef_construction='256'"), def);
         assertTrue(def.contains("WHERE (model_id = " + model + ")"), def);
         assertTrue(rs.getBoolean(2), index + " is not valid");
       }
