@@ -66,7 +66,7 @@ public final class SearchBench {
   static final int LIVE_ROWS = 2_000;
 
   static final int INGEST_BATCH = 32; // medclip.ingest.batch-size
-  static final int SERVICE_EF_SEARCH = 200; // search_vector's default (V3); the backend passes none
+  static final int SERVICE_EF_SEARCH = 150; // search_vector's default (V5); the backend passes none
   static final int[] EF_SWEEP = {40, 64, 100, 150, 200, 400, 1000}; // 1000: search_nearest's cap
 
   public static void main(String[] args) throws Exception {

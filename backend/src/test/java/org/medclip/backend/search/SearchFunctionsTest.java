@@ -425,10 +425,10 @@ class SearchFunctionsTest {
   }
 
   @Test
-  void efSearchDefaultsTo200AndStaysOverridable() throws SQLException {
+  void efSearchDefaultsTo150AndStaysOverridable() throws SQLException {
     for (String function : List.of("search_vector", "search_hybrid", "search_similar")) {
       String args = query1("SELECT pg_get_function_arguments('" + function + "'::regproc)");
-      assertTrue(args.contains("p_ef_search integer DEFAULT 200"), function + ": " + args);
+      assertTrue(args.contains("p_ef_search integer DEFAULT 150"), function + ": " + args);
     }
     assertEquals(
         ids(search("SELECT * FROM search_vector('[1,0,0]', 10)")),
