@@ -768,23 +768,41 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
-                    /** @description Weight of the vector side in linear fusion, 0 (text order) to 1 (vector order); default 0.5 */
+                    /**
+                     * @description Weight of the vector side in linear fusion, 0 (text order) to 1 (vector order); default 0.5
+                     * @example 0.5
+                     */
                     alpha?: number;
                     /** @description Hybrid fusion: linear (default) or rrf */
                     fusion?: "linear" | "rrf";
-                    /** @description Only images with (true) or without (false) a caption */
+                    /**
+                     * @description Only images with (true) or without (false) a caption
+                     * @example true
+                     */
                     hasCaption?: boolean;
-                    /** @description Results per page, 1 to 100; default 20 */
+                    /**
+                     * @description Results per page, 1 to 100; default 20
+                     * @example 20
+                     */
                     limit?: number;
-                    /** @description Only images at least this high, in pixels */
+                    /**
+                     * @description Only images at least this high, in pixels
+                     * @example 256
+                     */
                     minHeight?: number;
-                    /** @description Only images at least this wide, in pixels */
+                    /**
+                     * @description Only images at least this wide, in pixels
+                     * @example 256
+                     */
                     minWidth?: number;
                     /** @description vector (default without q) or hybrid (default with q) */
                     mode?: "vector" | "hybrid";
                     /** @description The model the vector is from; must be the active one */
                     modelId?: number;
-                    /** @description Results to skip, 0 to 10000; default 0 */
+                    /**
+                     * @description Results to skip, 0 to 10000; default 0
+                     * @example 0
+                     */
                     offset?: number;
                     /** @description Text to fuse with the vector (hybrid mode, required there) */
                     q?: string;

@@ -1,6 +1,7 @@
 package org.medclip.backend.search;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -84,77 +85,11 @@ public class SearchResource {
                       defaultValue = "hybrid"))
           @QueryParam("mode")
           String mode,
-      @Parameter(
-              description = ALPHA_DOC,
-              example = "0.5",
-              schema =
-                  @Schema(
-                      type = SchemaType.NUMBER,
-                      minimum = "0",
-                      maximum = "1",
-                      defaultValue = "0.5"))
-          @QueryParam("alpha")
-          String alpha,
-      @Parameter(description = FUSION_DOC, schema = @Schema(enumeration = {"linear", "rrf"}))
-          @QueryParam("fusion")
-          String fusion,
-      @Parameter(
-              description = LIMIT_DOC,
-              example = "20",
-              schema =
-                  @Schema(
-                      type = SchemaType.INTEGER,
-                      minimum = "1",
-                      maximum = "100",
-                      defaultValue = "20"))
-          @QueryParam("limit")
-          String limit,
-      @Parameter(
-              description = OFFSET_DOC,
-              example = "0",
-              schema =
-                  @Schema(
-                      type = SchemaType.INTEGER,
-                      minimum = "0",
-                      maximum = "10000",
-                      defaultValue = "0"))
-          @QueryParam("offset")
-          String offset,
-      @Parameter(
-              description = SPLIT_DOC,
-              schema = @Schema(enumeration = {"train", "validation", "test"}))
-          @QueryParam("split")
-          String split,
-      @Parameter(
-              description = CAPTION_DOC,
-              example = "true",
-              schema = @Schema(type = SchemaType.BOOLEAN))
-          @QueryParam("hasCaption")
-          String hasCaption,
-      @Parameter(
-              description = MIN_WIDTH_DOC,
-              example = "256",
-              schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
-          @QueryParam("minWidth")
-          String minWidth,
-      @Parameter(
-              description = MIN_HEIGHT_DOC,
-              example = "256",
-              schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
-          @QueryParam("minHeight")
-          String minHeight) {
+      @BeanParam SearchParams params) {
     return service.search(
-        SearchRequest.parse(
+        params.parse(
             q,
             mode,
-            alpha,
-            fusion,
-            limit,
-            offset,
-            split,
-            hasCaption,
-            minWidth,
-            minHeight,
             Set.of("text", "vector", "hybrid"),
             "hybrid",
             Set.of("text", "vector", "hybrid")));
@@ -182,7 +117,7 @@ public class SearchResource {
     public String mode;
 
     @Schema(
-        description = ALPHA_DOC,
+        description = SearchParams.ALPHA_DOC,
         type = SchemaType.NUMBER,
         minimum = "0",
         maximum = "1",
@@ -190,12 +125,12 @@ public class SearchResource {
     public String alpha;
 
     @Schema(
-        description = FUSION_DOC,
+        description = SearchParams.FUSION_DOC,
         enumeration = {"linear", "rrf"})
     public String fusion;
 
     @Schema(
-        description = LIMIT_DOC,
+        description = SearchParams.LIMIT_DOC,
         type = SchemaType.INTEGER,
         minimum = "1",
         maximum = "100",
@@ -203,7 +138,7 @@ public class SearchResource {
     public String limit;
 
     @Schema(
-        description = OFFSET_DOC,
+        description = SearchParams.OFFSET_DOC,
         type = SchemaType.INTEGER,
         minimum = "0",
         maximum = "10000",
@@ -211,17 +146,17 @@ public class SearchResource {
     public String offset;
 
     @Schema(
-        description = SPLIT_DOC,
+        description = SearchParams.SPLIT_DOC,
         enumeration = {"train", "validation", "test"})
     public String split;
 
-    @Schema(description = CAPTION_DOC, type = SchemaType.BOOLEAN)
+    @Schema(description = SearchParams.CAPTION_DOC, type = SchemaType.BOOLEAN)
     public String hasCaption;
 
-    @Schema(description = MIN_WIDTH_DOC, type = SchemaType.INTEGER, minimum = "0")
+    @Schema(description = SearchParams.MIN_WIDTH_DOC, type = SchemaType.INTEGER, minimum = "0")
     public String minWidth;
 
-    @Schema(description = MIN_HEIGHT_DOC, type = SchemaType.INTEGER, minimum = "0")
+    @Schema(description = SearchParams.MIN_HEIGHT_DOC, type = SchemaType.INTEGER, minimum = "0")
     public String minHeight;
   }
 
@@ -375,57 +310,7 @@ public class SearchResource {
                       enumeration = {"vector", "hybrid"}))
           @QueryParam("mode")
           String mode,
-      @Parameter(
-              description = ALPHA_DOC,
-              schema =
-                  @Schema(
-                      type = SchemaType.NUMBER,
-                      minimum = "0",
-                      maximum = "1",
-                      defaultValue = "0.5"))
-          @QueryParam("alpha")
-          String alpha,
-      @Parameter(description = FUSION_DOC, schema = @Schema(enumeration = {"linear", "rrf"}))
-          @QueryParam("fusion")
-          String fusion,
-      @Parameter(
-              description = LIMIT_DOC,
-              schema =
-                  @Schema(
-                      type = SchemaType.INTEGER,
-                      minimum = "1",
-                      maximum = "100",
-                      defaultValue = "20"))
-          @QueryParam("limit")
-          String limit,
-      @Parameter(
-              description = OFFSET_DOC,
-              schema =
-                  @Schema(
-                      type = SchemaType.INTEGER,
-                      minimum = "0",
-                      maximum = "10000",
-                      defaultValue = "0"))
-          @QueryParam("offset")
-          String offset,
-      @Parameter(
-              description = SPLIT_DOC,
-              schema = @Schema(enumeration = {"train", "validation", "test"}))
-          @QueryParam("split")
-          String split,
-      @Parameter(description = CAPTION_DOC, schema = @Schema(type = SchemaType.BOOLEAN))
-          @QueryParam("hasCaption")
-          String hasCaption,
-      @Parameter(
-              description = MIN_WIDTH_DOC,
-              schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
-          @QueryParam("minWidth")
-          String minWidth,
-      @Parameter(
-              description = MIN_HEIGHT_DOC,
-              schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
-          @QueryParam("minHeight")
-          String minHeight,
+      @BeanParam SearchParams params,
       @Parameter(
               description = "The model the vector is from; must be the active one",
               schema = @Schema(type = SchemaType.INTEGER))
@@ -433,20 +318,8 @@ public class SearchResource {
           String modelId) {
     boolean hasText = q != null && !q.isBlank();
     SearchRequest request =
-        SearchRequest.parse(
-            q,
-            mode,
-            alpha,
-            fusion,
-            limit,
-            offset,
-            split,
-            hasCaption,
-            minWidth,
-            minHeight,
-            Set.of("vector", "hybrid"),
-            hasText ? "hybrid" : "vector",
-            Set.of("hybrid"));
+        params.parse(
+            q, mode, Set.of("vector", "hybrid"), hasText ? "hybrid" : "vector", Set.of("hybrid"));
     Long model = null;
     if (modelId != null && !modelId.isBlank()) {
       try {
@@ -457,15 +330,4 @@ public class SearchResource {
     }
     return service.searchByVector(VectorBody.parse(json, body), model, request);
   }
-
-  static final String ALPHA_DOC =
-      "Weight of the vector side in linear fusion, 0 (text order) to 1 (vector order); default"
-          + " 0.5";
-  static final String FUSION_DOC = "Hybrid fusion: linear (default) or rrf";
-  static final String LIMIT_DOC = "Results per page, 1 to 100; default 20";
-  static final String OFFSET_DOC = "Results to skip, 0 to 10000; default 0";
-  static final String SPLIT_DOC = "Only images of this split";
-  static final String CAPTION_DOC = "Only images with (true) or without (false) a caption";
-  static final String MIN_WIDTH_DOC = "Only images at least this wide, in pixels";
-  static final String MIN_HEIGHT_DOC = "Only images at least this high, in pixels";
 }

@@ -1,5 +1,6 @@
 package org.medclip.backend.search;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -75,82 +76,8 @@ public class SimilarImagesResource {
                       defaultValue = "image"))
           @QueryParam("mode")
           String mode,
-      @Parameter(
-              description = SearchResource.ALPHA_DOC,
-              example = "0.5",
-              schema =
-                  @Schema(
-                      type = SchemaType.NUMBER,
-                      minimum = "0",
-                      maximum = "1",
-                      defaultValue = "0.5"))
-          @QueryParam("alpha")
-          String alpha,
-      @Parameter(
-              description = SearchResource.FUSION_DOC,
-              schema = @Schema(enumeration = {"linear", "rrf"}))
-          @QueryParam("fusion")
-          String fusion,
-      @Parameter(
-              description = SearchResource.LIMIT_DOC,
-              example = "20",
-              schema =
-                  @Schema(
-                      type = SchemaType.INTEGER,
-                      minimum = "1",
-                      maximum = "100",
-                      defaultValue = "20"))
-          @QueryParam("limit")
-          String limit,
-      @Parameter(
-              description = SearchResource.OFFSET_DOC,
-              example = "0",
-              schema =
-                  @Schema(
-                      type = SchemaType.INTEGER,
-                      minimum = "0",
-                      maximum = "10000",
-                      defaultValue = "0"))
-          @QueryParam("offset")
-          String offset,
-      @Parameter(
-              description = SearchResource.SPLIT_DOC,
-              schema = @Schema(enumeration = {"train", "validation", "test"}))
-          @QueryParam("split")
-          String split,
-      @Parameter(
-              description = SearchResource.CAPTION_DOC,
-              example = "true",
-              schema = @Schema(type = SchemaType.BOOLEAN))
-          @QueryParam("hasCaption")
-          String hasCaption,
-      @Parameter(
-              description = SearchResource.MIN_WIDTH_DOC,
-              example = "256",
-              schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
-          @QueryParam("minWidth")
-          String minWidth,
-      @Parameter(
-              description = SearchResource.MIN_HEIGHT_DOC,
-              example = "256",
-              schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
-          @QueryParam("minHeight")
-          String minHeight) {
+      @BeanParam SearchParams params) {
     return service.similar(
-        id,
-        SearchRequest.parse(
-            null,
-            mode,
-            alpha,
-            fusion,
-            limit,
-            offset,
-            split,
-            hasCaption,
-            minWidth,
-            minHeight,
-            Set.of("image", "image_text"),
-            "image",
-            Set.of()));
+        id, params.parse(null, mode, Set.of("image", "image_text"), "image", Set.of()));
   }
 }
