@@ -12,6 +12,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -144,27 +145,23 @@ class VectorSearchResourceTest extends CorpusTest {
   }
 
   private static JsonPath post(Map<String, String> params, String body, int status) {
+    return send(params, body).statusCode(status).extract().jsonPath();
+  }
+
+  private static void problem(Map<String, String> params, String body, int status, String part) {
+    send(params, body)
+        .statusCode(status)
+        .contentType("application/problem+json")
+        .body("detail", containsString(part))
+        .body("detail", not(containsString("Exception")));
+  }
+
+  private static ValidatableResponse send(Map<String, String> params, String body) {
     return given()
         .contentType("application/json")
         .queryParams(params)
         .body(body)
         .post("/api/search/vector")
-        .then()
-        .statusCode(status)
-        .extract()
-        .jsonPath();
-  }
-
-  private static void problem(Map<String, String> params, String body, int status, String part) {
-    given()
-        .contentType("application/json")
-        .queryParams(params)
-        .body(body)
-        .post("/api/search/vector")
-        .then()
-        .statusCode(status)
-        .contentType("application/problem+json")
-        .body("detail", containsString(part))
-        .body("detail", not(containsString("Exception")));
+        .then();
   }
 }
