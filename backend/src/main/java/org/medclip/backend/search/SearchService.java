@@ -43,18 +43,7 @@ public class SearchService {
       return page(r, null, (limit, offset) -> repository.text(r.query(), limit, offset, f));
     }
     QueryVector v = models.embedText(r.query());
-    if (r.mode().equals("vector")) {
-      return page(
-          r,
-          v.modelId(),
-          (limit, offset) -> repository.vector(v.vector(), v.modelId(), limit, offset, f));
-    }
-    return page(
-        r,
-        v.modelId(),
-        (limit, offset) ->
-            repository.hybrid(
-                r.query(), v.vector(), v.modelId(), r.alpha(), r.fusion(), limit, offset, f));
+    return byVector(r, v.vector(), v.modelId(), r.mode().equals("vector"));
   }
 
   /** Images similar to a corpus image (which is left out of its own results). */
@@ -98,24 +87,13 @@ public class SearchService {
       }
       throw new IllegalStateException("embedding the upload failed", error);
     }
-    float[] vector = embedding.result().vector();
-    long modelId = embedding.modelId();
-    SearchFilters f = r.filters();
-    if (r.mode().equals("image")) {
-      return page(
-          r, modelId, (limit, offset) -> repository.vector(vector, modelId, limit, offset, f));
-    }
-    return page(
-        r,
-        modelId,
-        (limit, offset) ->
-            repository.hybrid(r.query(), vector, modelId, r.alpha(), r.fusion(), limit, offset, f));
+    return byVector(r, embedding.result().vector(), embedding.modelId(), r.mode().equals("image"));
   }
 
   /**
    * Search by a vector the caller computed with the active model: alone ({@code vector}) or fused
-   * with a text ({@code hybrid}). The vector must have the active model's dimension and must not be
-   * all zeros; {@code modelId}, when given, must be the active model's id.
+   * with a text ({@code hybrid}). The vector must have the active model's dimension; {@code
+   * modelId}, when given, must be the active model's id.
    */
   public SearchResponse searchByVector(float[] vector, Long modelId, SearchRequest r) {
     ModelRow active = models.active();
@@ -139,24 +117,21 @@ public class SearchService {
               + active.dimension()
               + ".");
     }
-    boolean zero = true;
-    for (float x : vector) {
-      zero &= x == 0f;
-    }
-    if (zero) {
-      throw ApiException.badRequest(
-          "The vector is all zeros: it has no direction, so no cosine similarity.");
-    }
-    long id = active.id();
+    return byVector(r, vector, active.id(), r.mode().equals("vector"));
+  }
+
+  /** A query vector's nearest images ({@code alone}), or fused with the request's text. */
+  private SearchResponse byVector(SearchRequest r, float[] vector, long modelId, boolean alone) {
     SearchFilters f = r.filters();
-    if (r.mode().equals("vector")) {
-      return page(r, id, (limit, offset) -> repository.vector(vector, id, limit, offset, f));
+    if (alone) {
+      return page(
+          r, modelId, (limit, offset) -> repository.vector(vector, modelId, limit, offset, f));
     }
     return page(
         r,
-        id,
+        modelId,
         (limit, offset) ->
-            repository.hybrid(r.query(), vector, id, r.alpha(), r.fusion(), limit, offset, f));
+            repository.hybrid(r.query(), vector, modelId, r.alpha(), r.fusion(), limit, offset, f));
   }
 
   private static byte[] readUpload(UploadedImage upload) {

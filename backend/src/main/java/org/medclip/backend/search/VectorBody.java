@@ -21,7 +21,8 @@ final class VectorBody {
   /**
    * The vector of a request body.
    *
-   * @throws ApiException 400 naming what is wrong: not JSON, no vector, not numbers, too long
+   * @throws ApiException 400 naming what is wrong: not JSON, no vector, not numbers, too long, all
+   *     zeros
    */
   static float[] parse(ObjectMapper json, String body) {
     if (body == null || body.isBlank()) {
@@ -60,6 +61,7 @@ final class VectorBody {
           "vector has " + vector.size() + " numbers; at most " + MAX_DIMENSION + " are accepted.");
     }
     float[] values = new float[vector.size()];
+    boolean zero = true;
     for (int i = 0; i < values.length; i++) {
       JsonNode x = vector.get(i);
       if (!x.isNumber()) {
@@ -70,6 +72,11 @@ final class VectorBody {
         throw ApiException.badRequest("vector[" + i + "] is too large for a 32-bit float.");
       }
       values[i] = f;
+      zero &= f == 0f;
+    }
+    if (zero) {
+      throw ApiException.badRequest(
+          "The vector is all zeros: it has no direction, so no cosine similarity.");
     }
     return values;
   }

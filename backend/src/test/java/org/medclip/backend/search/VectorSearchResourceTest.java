@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.medclip.backend.testing.CorpusTest;
+import org.medclip.backend.testing.Sql;
 import org.medclip.backend.testing.TestCorpus;
 import org.medclip.backend.testing.TestCorpusResource;
 
@@ -113,17 +114,15 @@ class VectorSearchResourceTest extends CorpusTest {
   }
 
   private String storedVector(String imageId) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT embedding::text FROM image_embedding WHERE image_id = ? AND model_id = ?")) {
-      ps.setString(1, imageId);
-      ps.setLong(2, models.a());
-      try (ResultSet rs = ps.executeQuery()) {
-        assertTrue(rs.next(), imageId);
-        return rs.getString(1);
-      }
-    }
+    String vector =
+        Sql.scalar(
+            dataSource,
+            "SELECT embedding::text FROM image_embedding WHERE image_id = '"
+                + imageId
+                + "' AND model_id = "
+                + models.a());
+    assertNotNull(vector, imageId);
+    return vector;
   }
 
   private List<String> sqlIds(String sql, String vector, String text) throws SQLException {
