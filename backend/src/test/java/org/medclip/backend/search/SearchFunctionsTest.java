@@ -436,6 +436,53 @@ class SearchFunctionsTest {
   }
 
   /**
+   * V7: pgvector's iterative scan (and its bookkeeping of discarded candidates) only where the
+   * first walk may not find enough rows: with a filter, or when the search wants more than three
+   * quarters of ef_search rows. The setting is transaction-local, so it is read back after each
+   * call inside one transaction.
+   */
+  @Test
+  void iterativeScansOnlyWhenTheSearchCanNeedThem() throws SQLException {
+    largerCorpus();
+    String nearest = "SELECT count(*) FROM search_nearest('[1,0,0]', %d, " + model + ", 3, %s)";
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("SET LOCAL hnsw.iterative_scan = strict_order");
+        Object[][] cases = {
+          // k, split, has caption, ef_search -> rows, setting
+          {21, "NULL", "NULL", "NULL", 21, "off"},
+          {112, "NULL", "NULL", "150", 112, "off"},
+          {113, "NULL", "NULL", "150", 113, "relaxed_order"},
+          {9, "NULL", "NULL", "12", 9, "off"},
+          {10, "NULL", "NULL", "12", 10, "relaxed_order"},
+          {21, "'test'", "NULL", "NULL", 21, "relaxed_order"},
+          {21, "NULL", "true", "NULL", 21, "relaxed_order"},
+          {21, "NULL", "NULL", "NULL", 21, "off"},
+        };
+        for (Object[] k : cases) {
+          String args = k[1] + ", " + k[2] + ", NULL, NULL, NULL, " + k[3];
+          try (ResultSet rs = st.executeQuery(String.format(nearest, k[0], args))) {
+            rs.next();
+            assertEquals(((Integer) k[4]).longValue(), rs.getLong(1), "rows for " + k[0] + args);
+          }
+          try (ResultSet rs = st.executeQuery("SELECT current_setting('hnsw.iterative_scan')")) {
+            rs.next();
+            assertEquals(k[5], rs.getString(1), "k " + k[0] + ", " + args);
+          }
+        }
+        // A filter that keeps a third of the corpus still fills a page larger than the walk.
+        try (ResultSet rs =
+            st.executeQuery(String.format(nearest, 100, "'test', NULL, NULL, NULL, NULL, 40"))) {
+          rs.next();
+          assertEquals(100, rs.getLong(1));
+        }
+      }
+      c.rollback();
+    }
+  }
+
+  /**
    * V2's hybrid search joined its few hundred candidates to image_embedding with a hash join over
    * every stored vector (a sequential scan per query, 30-60 ms at 185,000 images). V3 looks each
    * candidate up by primary key: no hybrid search may scan image_embedding whole.
