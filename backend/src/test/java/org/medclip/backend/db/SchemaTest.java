@@ -107,7 +107,6 @@ class SchemaTest {
         queryString(
             "SELECT attstorage FROM pg_attribute"
                 + " WHERE attrelid = 'image_embedding'::regclass AND attname = 'embedding'"));
-    java.util.Random random = new java.util.Random(6);
     long small = registerModel("vit-b", 512);
     long large = registerModel("vit-l", 768);
     for (int i = 0; i < 5; i++) {
@@ -117,28 +116,26 @@ class SchemaTest {
     long toasted;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO image_embedding (image_id, model_id, embedding) VALUES (?, ?, ?::vector)")) {
-        for (int i = 0; i < 5; i++) {
-          ps.setString(1, "img-" + i);
-          ps.setLong(2, small);
-          ps.setString(3, randomVector(random, 512));
-          ps.executeUpdate();
-          ps.setLong(2, large);
-          ps.setString(3, randomVector(random, 768));
-          ps.executeUpdate();
+      try (Statement st = c.createStatement()) {
+        // Random (incompressible) vectors of each model's dimension for the five images.
+        st.executeUpdate(
+            "INSERT INTO image_embedding (image_id, model_id, embedding)"
+                + " SELECT i.id, m.id, (SELECT array_agg(random() - 0.5)"
+                + " FROM generate_series(1, m.dimension))::vector"
+                + " FROM image i, model m WHERE m.id IN ("
+                + small
+                + ", "
+                + large
+                + ")");
+        try (ResultSet rs =
+            st.executeQuery(
+                "SELECT pg_stat_get_xact_tuples_inserted(reltoastrelid),"
+                    + " pg_stat_get_xact_tuples_inserted(oid)"
+                    + " FROM pg_class WHERE oid = 'image_embedding'::regclass")) {
+          rs.next();
+          toasted = rs.getLong(1);
+          assertEquals(10, rs.getLong(2), "rows inserted into image_embedding");
         }
-      }
-      try (Statement st = c.createStatement();
-          ResultSet rs =
-              st.executeQuery(
-                  "SELECT pg_stat_get_xact_tuples_inserted(reltoastrelid),"
-                      + " pg_stat_get_xact_tuples_inserted(oid)"
-                      + " FROM pg_class WHERE oid = 'image_embedding'::regclass")) {
-        rs.next();
-        toasted = rs.getLong(1);
-        assertEquals(10, rs.getLong(2), "rows inserted into image_embedding");
       }
       c.commit();
     }
@@ -146,14 +143,6 @@ class SchemaTest {
     assertEquals(
         "10",
         queryString("SELECT count(*) FROM image_embedding WHERE vector_dims(embedding) > 500"));
-  }
-
-  private static String randomVector(java.util.Random random, int dimension) {
-    StringBuilder s = new StringBuilder("[");
-    for (int i = 0; i < dimension; i++) {
-      s.append(i == 0 ? "" : ",").append(random.nextFloat() - 0.5f);
-    }
-    return s.append(']').toString();
   }
 
   @Test
