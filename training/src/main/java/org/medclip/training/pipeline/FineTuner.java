@@ -288,6 +288,7 @@ public final class FineTuner {
       if (p.start().weights() != null) {
         model.loadStateDict(p.start().weights());
       }
+      c.logitScale().ifPresent(v -> model.logitScale().getArray().set(new float[] {(float) v}));
       OptionalInt last = RunFiles.lastCompleteEpoch(p.out());
       ReplacementSampler sampler = new ReplacementSampler(c.seed());
       List<EpochMetrics> history = new ArrayList<>();

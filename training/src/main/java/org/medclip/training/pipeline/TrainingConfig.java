@@ -73,6 +73,13 @@ public final class TrainingConfig {
     add(k, "beta2", Type.DOUBLE, 0.999, "AdamW beta2 in [0, 1)");
     add(k, "epsilon", Type.DOUBLE, 1e-8, "AdamW epsilon (> 0)");
     add(k, "max_grad_norm", Type.DOUBLE, 0.0, "global gradient-norm clip; 0 = off");
+    add(
+        k,
+        "logit_scale",
+        Type.DOUBLE,
+        -1.0,
+        "the learnable temperature's starting value, as HF's logit_scale (the log of the factor"
+            + " on cosine similarities, at most ln 100 = 4.6052); negative = the start model's");
     add(k, "seed", Type.INT, 42, "seed of the sampler (and of a from-scratch initialisation)");
     add(k, "split_seed", Type.INT, 42, "seed of the 90:10 train/validation split");
     add(k, "model", Type.STRING, "demo", "architecture for --from-scratch: demo, tiny, vit-b32");
@@ -293,6 +300,9 @@ public final class TrainingConfig {
     nonNegative("final_learning_rate", origin);
     nonNegative("weight_decay", origin);
     nonNegative("max_grad_norm", origin);
+    if (number("logit_scale") > Math.log(100) + 1e-4) {
+      throw bad("logit_scale", "must be at most ln 100 = 4.6052 (CLIP's cap on the scale)", origin);
+    }
     if (!(number("epsilon") > 0)) {
       throw bad("epsilon", "must be positive", origin);
     }
@@ -497,6 +507,12 @@ public final class TrainingConfig {
   public AdamW.Settings adam() {
     return new AdamW.Settings(
         number("beta1"), number("beta2"), number("epsilon"), number("weight_decay"));
+  }
+
+  /** The logit scale a new run starts from; empty keeps the start model's. */
+  public java.util.OptionalDouble logitScale() {
+    double v = number("logit_scale");
+    return v < 0 ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(v);
   }
 
   /** Gradient clip threshold; 0 = off. */

@@ -91,4 +91,27 @@ class FineTunerTest {
     assertEquals(resumed.history().size(), 2);
     assertTrue(fromBundle.description().startsWith("bundle "));
   }
+
+  @Test
+  void aNewRunStartsFromTheConfiguredLogitScale() throws Exception {
+    for (double scale : new double[] {-1, 4.0}) {
+      Path out = tmp.resolve("scale" + scale);
+      TrainingConfig c =
+          TinyCorpus.config()
+              .set("epochs", "1", "test")
+              .set("learning_rate", "1e-7", "test")
+              .set("logit_scale", Double.toString(scale), "test")
+              .validated("test");
+      FineTuner.run(
+          new FineTuner.Request(c, data, null, null, true, out, null, false, null, false, null));
+      float trained =
+          org.medclip.training.train.Checkpoint.load(RunFiles.checkpoint(out, 1))
+              .weights()
+              .get("logit_scale")
+              .data()[0];
+      // 3 steps of lr 1e-7 move it by at most 3e-7; negative keeps the start model's (a new
+      // tiny model: CLIP's 2.6592).
+      assertEquals(scale < 0 ? 2.6592 : scale, trained, 1e-5);
+    }
+  }
 }

@@ -67,6 +67,7 @@ class TrainingConfigTest {
     assertTrue(message("{\"learning_rate\": -1e-4}").contains("must be a positive number"));
     assertTrue(message("{\"epochs\": \"ten\"}").contains("must be an integer, got \"ten\""));
     assertTrue(message("{\"schedule\": \"step\"}").contains("linear, constant or cosine"));
+    assertTrue(message("{\"logit_scale\": 5}").contains("must be at most ln 100 = 4.6052"));
     assertTrue(message("[1, 2]").contains("must hold one JSON object"));
     assertTrue(message("{\"epochs\": ").contains("is not valid JSON"));
     UserInputException missing =
