@@ -1248,17 +1248,11 @@ public final class SearchBench {
       // Steady state: a fresh backend JVM is still compiling its request path for its first
       // thousands of requests (p50 falls for about 2,000 requests of a kind). Each mode runs
       // warmup_requests requests with 1 client first; their p50 is reported as the fresh server's.
-      Map<String, Double> warming = new HashMap<>();
-      for (String mode : modes) {
-        if (cfg.warmupRequests() > 0) {
-          warming.put(
-              mode, round(mode, 1, cfg.warmupRequests(), queries, ids, bodies.get(mode)).p(0.5));
-        }
-      }
-      if (!warming.isEmpty()) {
+      if (cfg.warmupRequests() > 0) {
         StringBuilder w = new StringBuilder();
         for (String mode : modes) {
-          w.append(w.length() == 0 ? "" : ", ").append(String.format("%s %.1f", mode, warming.get(mode)));
+          double p50 = round(mode, 1, cfg.warmupRequests(), queries, ids, bodies.get(mode)).p(0.5);
+          w.append(w.length() == 0 ? "" : ", ").append(String.format("%s %.1f", mode, p50));
         }
         line(
             "Warm-up before the rows below: %d requests of each mode with 1 client, in this order,"

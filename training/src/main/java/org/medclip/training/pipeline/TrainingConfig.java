@@ -12,9 +12,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.medclip.training.train.AdamW;
+import org.medclip.training.train.ClipTrainer;
 import org.medclip.training.train.LearningRateSchedule;
 
 /**
@@ -300,7 +302,7 @@ public final class TrainingConfig {
     nonNegative("final_learning_rate", origin);
     nonNegative("weight_decay", origin);
     nonNegative("max_grad_norm", origin);
-    if (number("logit_scale") > Math.log(100) + 1e-4) {
+    if (number("logit_scale") > ClipTrainer.MAX_LOGIT_SCALE + 1e-4) {
       throw bad("logit_scale", "must be at most ln 100 = 4.6052 (CLIP's cap on the scale)", origin);
     }
     if (!(number("epsilon") > 0)) {
@@ -510,9 +512,9 @@ public final class TrainingConfig {
   }
 
   /** The logit scale a new run starts from; empty keeps the start model's. */
-  public java.util.OptionalDouble logitScale() {
+  public OptionalDouble logitScale() {
     double v = number("logit_scale");
-    return v < 0 ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(v);
+    return v < 0 ? OptionalDouble.empty() : OptionalDouble.of(v);
   }
 
   /** Gradient clip threshold; 0 = off. */
