@@ -46,8 +46,8 @@ db-reset: ## Delete the project's database cluster and start a fresh one
 build: setup-frontend ## Build all modules and the SPA (no tests)
 	@$(MVN) -q -DskipTests -Dspotless.check.skip=true install
 
-run: setup-run db-start build ## The main job: set up, database, build, demo corpus + model (once), ingest, app at :8080
-	@scripts/run-demo
+run: setup-run db-start ## The main job: set up, database, build, demo corpus + model (once), ingest, app at :8080
+	@MVN="$(MVN)" scripts/run-demo --build
 
 stop: ## Stop what `make run` started (the backend and the database)
 	@scripts/run-backend --stop

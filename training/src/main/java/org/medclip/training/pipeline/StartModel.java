@@ -262,19 +262,21 @@ public record StartModel(
 
   /**
    * {@code base} with the from-scratch size overrides of {@code config} ({@code hidden_size},
-   * {@code num_layers}, {@code image_size}, {@code patch_size}, {@code context_length}; 0 keeps the
-   * base value). A new width applies to both towers and the projection, with an MLP of 4x the width
-   * and heads of width 32 (or the base's head count when it divides the width).
+   * {@code num_layers}, {@code intermediate_size}, {@code image_size}, {@code patch_size}, {@code
+   * context_length}; 0 keeps the base value). A new width applies to both towers and the
+   * projection, with an MLP of {@code intermediate_size} (4x the new width when that is 0) and
+   * heads of width 32 (or the base's head count when it divides the width).
    *
    * @throws IllegalArgumentException when the result is not a valid architecture
    */
   public static ClipConfig resize(ClipConfig base, TrainingConfig config) {
     int hidden = config.integer("hidden_size");
     int layers = config.integer("num_layers");
+    int mlp = config.integer("intermediate_size");
     int image = config.integer("image_size");
     int patch = config.integer("patch_size");
     int context = config.integer("context_length");
-    if (hidden == 0 && layers == 0 && image == 0 && patch == 0 && context == 0) {
+    if (hidden == 0 && layers == 0 && mlp == 0 && image == 0 && patch == 0 && context == 0) {
       return base;
     }
     ClipConfig.TextConfig t = base.text();
@@ -285,7 +287,7 @@ public record StartModel(
         new ClipConfig.TextConfig(
             t.vocabSize(),
             th,
-            hidden > 0 ? 4 * hidden : t.intermediateSize(),
+            mlp > 0 ? mlp : hidden > 0 ? 4 * hidden : t.intermediateSize(),
             layers > 0 ? layers : t.numLayers(),
             heads(th, t.numHeads()),
             context > 0 ? context : t.maxPositions(),
@@ -297,7 +299,7 @@ public record StartModel(
     ClipConfig.VisionConfig vision =
         new ClipConfig.VisionConfig(
             vh,
-            hidden > 0 ? 4 * hidden : v.intermediateSize(),
+            mlp > 0 ? mlp : hidden > 0 ? 4 * hidden : v.intermediateSize(),
             layers > 0 ? layers : v.numLayers(),
             heads(vh, v.numHeads()),
             image > 0 ? image : v.imageSize(),

@@ -87,6 +87,13 @@ public final class TrainingConfig {
     add(k, "model", Type.STRING, "demo", "architecture for --from-scratch: demo, tiny, vit-b32");
     add(k, "hidden_size", Type.INT, 0, "from scratch: width of both towers; 0 = the model's");
     add(k, "num_layers", Type.INT, 0, "from scratch: layers of both towers; 0 = the model's");
+    add(
+        k,
+        "intermediate_size",
+        Type.INT,
+        0,
+        "from scratch: width of both towers' MLPs; 0 = 4 x hidden_size when that is set, else the"
+            + " model's");
     add(k, "image_size", Type.INT, 0, "from scratch: input side in pixels; 0 = the model's");
     add(k, "patch_size", Type.INT, 0, "from scratch: patch side in pixels; 0 = the model's");
     add(
@@ -281,7 +288,14 @@ public final class TrainingConfig {
     atLeast("torch_threads", 0, origin);
     atLeast("vocab_max_size", 5, origin);
     for (String a :
-        new String[] {"hidden_size", "num_layers", "image_size", "patch_size", "context_length"}) {
+        new String[] {
+          "hidden_size",
+          "num_layers",
+          "intermediate_size",
+          "image_size",
+          "patch_size",
+          "context_length"
+        }) {
       atLeast(a, 0, origin);
     }
     if (integer("context_length") == 1 || integer("context_length") > 512) {

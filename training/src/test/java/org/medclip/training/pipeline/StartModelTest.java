@@ -71,6 +71,26 @@ class StartModelTest {
             TrainingConfig.defaults().setAll(java.util.Map.of("context_length", "64"), "test"));
     assertEquals(64, longer.text().maxPositions());
     assertEquals(ClipConfig.demo(50).vision(), longer.vision());
+    ClipConfig slim =
+        StartModel.resize(
+            StartModel.architecture("demo", 50),
+            TrainingConfig.defaults().setAll(java.util.Map.of("intermediate_size", "96"), "test"));
+    assertEquals(96, slim.text().intermediateSize());
+    assertEquals(96, slim.vision().intermediateSize());
+    assertEquals(ClipConfig.demo(50).text().hiddenSize(), slim.text().hiddenSize());
+    ClipConfig wideSlim =
+        StartModel.resize(
+            StartModel.architecture("demo", 50),
+            TrainingConfig.defaults()
+                .setAll(java.util.Map.of("hidden_size", "64", "intermediate_size", "128"), "test"));
+    assertEquals(128, wideSlim.vision().intermediateSize(), "an explicit MLP width beats 4x");
+    UserInputException negative =
+        assertThrows(
+            UserInputException.class,
+            () ->
+                TrainingConfig.defaults()
+                    .setAll(java.util.Map.of("intermediate_size", "-1"), "test"));
+    assertTrue(negative.getMessage().contains("intermediate_size"), negative.getMessage());
     UserInputException one =
         assertThrows(
             UserInputException.class,
