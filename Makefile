@@ -78,7 +78,7 @@ bench-preprocess: ## Preprocessing benchmark: 512x512 PNG decode + CLIP preproce
 	@$(MVN) -q -pl clip test-compile -Dspotless.check.skip=true
 	@java -cp clip/target/classes:clip/target/test-classes org.medclip.clip.image.PreprocessBench 9 60
 
-bench-train: ## Training samples/s (demo and ViT-B/32 configs), background loader vs synchronous, time per phase
+bench-train: ## Training samples/s (demo, its 4x-MLP variant, ViT-B/32), background loader vs synchronous, time per phase
 	@scripts/bench-train
 
 bench-search: ## Search at 185,000 images: REST p50/p99 and req/s (1 and 8 clients), recall@10, HNSW build
