@@ -287,7 +287,7 @@ public record StartModel(
         new ClipConfig.TextConfig(
             t.vocabSize(),
             th,
-            mlp > 0 ? mlp : hidden > 0 ? 4 * hidden : t.intermediateSize(),
+            mlpWidth(mlp, hidden, t.intermediateSize()),
             layers > 0 ? layers : t.numLayers(),
             heads(th, t.numHeads()),
             context > 0 ? context : t.maxPositions(),
@@ -299,7 +299,7 @@ public record StartModel(
     ClipConfig.VisionConfig vision =
         new ClipConfig.VisionConfig(
             vh,
-            mlp > 0 ? mlp : hidden > 0 ? 4 * hidden : v.intermediateSize(),
+            mlpWidth(mlp, hidden, v.intermediateSize()),
             layers > 0 ? layers : v.numLayers(),
             heads(vh, v.numHeads()),
             image > 0 ? image : v.imageSize(),
@@ -309,6 +309,11 @@ public record StartModel(
             v.layerNormEps());
     return new ClipConfig(
         text, vision, hidden > 0 ? hidden : base.projectionDim(), base.logitScaleInit());
+  }
+
+  /** The MLP width asked for, else 4x a new width, else the base's. */
+  private static int mlpWidth(int mlp, int hidden, int baseMlp) {
+    return mlp > 0 ? mlp : hidden > 0 ? 4 * hidden : baseMlp;
   }
 
   private static int heads(int width, int baseHeads) {
